@@ -1,0 +1,68 @@
+"""Wiring: the ASGI application built from settings. The only place concrete pieces meet."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from userpool import operations
+from userpool.config import Settings
+from userpool.protocol import cors
+from userpool.protocol.endpoint import Endpoint
+from userpool.store import Store
+from userpool.store.engine import make_engine
+
+log = logging.getLogger("userpool")
+
+SETTINGS_ENV = "USERPOOL_SETTINGS_JSON"
+
+
+def build_app(settings: Settings) -> Starlette:
+    store = Store(make_engine(settings.db))
+    endpoint = Endpoint(store, settings, operations.load())
+
+    async def health(_request: Request) -> Response:
+        try:
+            store.healthy()
+        except Exception as exc:  # the store is down: say so, don't crash
+            return JSONResponse({"status": "unavailable", "store": type(exc).__name__}, 503)
+        return JSONResponse({"status": "ok", "store": store.engine.dialect.name})
+
+    async def reset(_request: Request) -> Response:
+        if not settings.open_mode:
+            return JSONResponse(
+                {"__type": "AccessDeniedException", "message": "Reset is disabled when credentials are configured"},
+                403,
+            )
+        with store.transaction() as tx:
+            tx.wipe()
+        return JSONResponse({"status": "reset"})
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        store.dispose()
+
+    routes = [
+        Route("/", endpoint.handle, methods=["POST"]),
+        Route("/health", health, methods=["GET"]),
+        Route("/_userpool/reset", reset, methods=["POST"]),
+        Route("/moto-api/reset", reset, methods=["POST"]),
+        Route("/{path:path}", cors.preflight, methods=["OPTIONS"]),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.store = store
+    app.state.settings = settings
+    return app
+
+
+def create_app() -> Starlette:
+    """Factory for uvicorn worker processes: settings arrive serialized in the environment."""
+    return build_app(Settings.from_env(os.environ[SETTINGS_ENV]))

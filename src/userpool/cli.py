@@ -1,0 +1,112 @@
+"""``userpool serve`` and ``userpool migrate``."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from typing import Any
+
+import click
+
+from userpool import config
+from userpool.config import LOOPBACK_HOSTS, Settings
+from userpool.store import migrate as migrations
+from userpool.store.engine import is_sqlite, make_engine
+
+_common = [
+    click.option("--db", help="Database URL (sqlite:///path or postgresql://…)."),
+    click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
+                 help="TOML settings file (also USERPOOL_CONFIG)."),
+]
+
+
+def _with_common(fn: Any) -> Any:
+    for option in reversed(_common):
+        fn = option(fn)
+    return fn
+
+
+@click.group()
+@click.version_option(package_name="userpool")
+def main() -> None:
+    """userpool: Amazon Cognito user pools, self-hosted."""
+
+
+@main.command()
+@_with_common
+@click.option("--host", help="Address to bind (default 127.0.0.1).")
+@click.option("--port", type=int, help="Port (default 9229).")
+@click.option("--workers", type=int, help="Worker processes (default 1).")
+@click.option("--region", help="Default region (default us-east-1).")
+@click.option("--account-id", help="Account id in ARNs (default 123456789012).")
+@click.option("--issuer-base", help="Base of the tokens' iss; may contain {region}.")
+@click.option("--credentials", type=click.Path(exists=True, dir_okay=False),
+              help="File of ACCESS_KEY_ID:SECRET lines; enables SigV4 checks.")
+@click.option("--insecure-open", is_flag=True, default=None,
+              help="Allow a non-loopback bind without credentials (anyone may call anything).")
+@click.option("--log-level", type=click.Choice(["debug", "info", "warning", "error"]))
+def serve(config_file: str | None, **flags: Any) -> None:
+    """Serve the cognito-idp API."""
+    settings = config.load(flags, config_file)
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    if settings.host not in LOOPBACK_HOSTS and settings.open_mode and not settings.insecure_open:
+        raise click.UsageError(
+            f"refusing to bind {settings.host} with no credentials configured: anyone could call "
+            "every operation. Configure --credentials (or USERPOOL_CREDENTIALS), or pass "
+            "--insecure-open if that is really what you want."
+        )
+    _prepare_schema(settings)
+    _run(settings)
+
+
+@main.command()
+@_with_common
+def migrate(config_file: str | None, **flags: Any) -> None:
+    """Apply the schema migrations to the database."""
+    settings = config.load(flags, config_file)
+    engine = make_engine(settings.db)
+    migrations.upgrade(engine)
+    click.echo(f"schema at revision {migrations.current(engine)}")
+    engine.dispose()
+
+
+def _prepare_schema(settings: Settings) -> None:
+    engine = make_engine(settings.db)
+    try:
+        if is_sqlite(settings.db):
+            migrations.upgrade(engine)
+        elif not migrations.is_current(engine):
+            raise click.ClickException(
+                f"the database schema is at revision {migrations.current(engine)}, this version "
+                f"needs {migrations.head()}: run `userpool migrate --db <URL>` first."
+            )
+    finally:
+        engine.dispose()
+
+
+def _run(settings: Settings) -> None:
+    import uvicorn
+
+    from userpool.app import SETTINGS_ENV
+
+    os.environ[SETTINGS_ENV] = settings.to_env()
+    where = f"http://{settings.host}:{settings.port}"
+    mode = "open development mode (no credentials)" if settings.open_mode else "SigV4 required"
+    print(f"userpool serving {where} on {_redacted(settings.db)}; {mode}", file=sys.stderr)
+    uvicorn.run(
+        "userpool.app:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        log_level=settings.log_level,
+        access_log=False,
+        timeout_graceful_shutdown=10,
+    )
+
+
+def _redacted(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

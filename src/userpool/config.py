@@ -1,0 +1,99 @@
+"""Settings: command-line flags > ``USERPOOL_*`` environment variables > TOML file > defaults."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "USERPOOL_"
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 9229
+    db: str = "sqlite:///./userpool.db"
+    workers: int = 1
+    region: str = "us-east-1"
+    account_id: str = "123456789012"
+    issuer_base: str | None = None
+    credentials: str | None = None  # path of a file of ACCESS_KEY:SECRET lines
+    insecure_open: bool = False
+    log_level: str = "info"
+    # Access key -> secret. Filled from ``credentials`` (file) or USERPOOL_CREDENTIALS (pairs).
+    credential_pairs: dict[str, str] = field(default_factory=dict, repr=False)
+
+    @property
+    def open_mode(self) -> bool:
+        """No credentials configured: any signature is accepted (development mode)."""
+        return not self.credential_pairs
+
+    def issuer(self, pool_id: str, region: str) -> str:
+        base = self.issuer_base or f"http://{self.host}:{self.port}"
+        return f"{base.replace('{region}', region).rstrip('/')}/{pool_id}"
+
+    def to_env(self) -> str:
+        """Serialized for worker processes (kept out of logs: it may hold secrets)."""
+        return json.dumps(dataclasses.asdict(self))
+
+    @classmethod
+    def from_env(cls, text: str) -> Settings:
+        return cls(**json.loads(text))
+
+
+def parse_credential_pairs(text: str) -> dict[str, str]:
+    """``AKID:SECRET`` pairs separated by commas or newlines; ``#`` starts a comment line."""
+    pairs: dict[str, str] = {}
+    for chunk in text.replace(",", "\n").splitlines():
+        chunk = chunk.strip()
+        if not chunk or chunk.startswith("#"):
+            continue
+        key, sep, secret = chunk.partition(":")
+        if not sep or not key.strip() or not secret.strip():
+            raise ValueError("credentials must be ACCESS_KEY_ID:SECRET_ACCESS_KEY pairs")
+        pairs[key.strip()] = secret.strip()
+    return pairs
+
+
+def _coerce(name: str, value: Any) -> Any:
+    kind = {f.name: f.type for f in dataclasses.fields(Settings)}[name]
+    if kind == "int":
+        return int(value)
+    if kind == "bool":
+        return value if isinstance(value, bool) else str(value).lower() in {"1", "true", "yes"}
+    return str(value)
+
+
+def load(flags: dict[str, Any], config_file: str | None = None) -> Settings:
+    """Resolve every setting from flags, then environment, then the TOML file, then defaults."""
+    config_file = config_file or os.environ.get(ENV_PREFIX + "CONFIG")
+    from_file: dict[str, Any] = {}
+    if config_file:
+        with open(config_file, "rb") as fh:
+            from_file = {k.replace("-", "_"): v for k, v in tomllib.load(fh).items()}
+    values: dict[str, Any] = {}
+    for f in dataclasses.fields(Settings):
+        if f.name in ("credentials", "credential_pairs"):
+            continue
+        env = os.environ.get(ENV_PREFIX + f.name.upper())
+        for candidate in (flags.get(f.name), env, from_file.get(f.name)):
+            if candidate is not None:
+                values[f.name] = _coerce(f.name, candidate)
+                break
+    source = flags.get("credentials") or os.environ.get(ENV_PREFIX + "CREDENTIALS")
+    source = source or from_file.get("credentials")
+    path, pairs = credentials_from(source) if source else (None, {})
+    return Settings(**values, credentials=path, credential_pairs=pairs)
+
+
+def credentials_from(value: str) -> tuple[str | None, dict[str, str]]:
+    """A credentials file path, or (USERPOOL_CREDENTIALS) the pairs themselves."""
+    if Path(value).is_file():
+        return value, parse_credential_pairs(Path(value).read_text())
+    return None, parse_credential_pairs(value)

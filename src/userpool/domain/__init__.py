@@ -1,0 +1,1 @@
+"""Cognito's rules: pure functions and dataclasses. Imports nothing else of ours."""

@@ -1,0 +1,88 @@
+"""App clients: create, describe, update, delete, list."""
+
+from __future__ import annotations
+
+from userpool.domain import clients, ids, pagination
+from userpool.operations import Context, Request, Response, operation
+from userpool.operations.common import custom_scopes, provider_names, require_client, require_pool
+from userpool.store import Duplicate
+
+KIND = "client"
+_LIST_KIND = "clients"
+
+
+@operation("CreateUserPoolClient")
+def create_user_pool_client(ctx: Context, req: Request) -> Response:
+    with ctx.store.transaction() as tx:
+        pool = require_pool(tx, req["UserPoolId"])
+        scopes, providers = custom_scopes(tx, pool["Id"]), provider_names(tx, pool["Id"])
+        for _attempt in range(5):
+            client = clients.new_client(
+                req,
+                pool=pool,
+                client_id=ids.client_id(),
+                secret=ids.client_secret(),
+                now=ctx.now(),
+                scopes=scopes,
+                providers=providers,
+            )
+            try:
+                tx.insert(KIND, pool["Id"], client["ClientId"], client, ctx.now())
+                break
+            except Duplicate:  # a 36^26 id collision: draw again
+                continue
+    return {"UserPoolClient": clients.public_view(client)}
+
+
+@operation("DescribeUserPoolClient")
+def describe_user_pool_client(ctx: Context, req: Request) -> Response:
+    with ctx.store.reader() as tx:
+        require_pool(tx, req["UserPoolId"])
+        client = require_client(tx, req["UserPoolId"], req["ClientId"])
+    return {"UserPoolClient": clients.public_view(client)}
+
+
+@operation("UpdateUserPoolClient")
+def update_user_pool_client(ctx: Context, req: Request) -> Response:
+    with ctx.store.transaction() as tx:
+        pool = require_pool(tx, req["UserPoolId"], for_update=True)
+        current = require_client(tx, pool["Id"], req["ClientId"])
+        client = clients.updated_client(
+            current,
+            req,
+            pool=pool,
+            now=ctx.now(),
+            scopes=custom_scopes(tx, pool["Id"]),
+            providers=provider_names(tx, pool["Id"]),
+        )
+        tx.replace(KIND, pool["Id"], client["ClientId"], client, ctx.now())
+    return {"UserPoolClient": clients.public_view(client)}
+
+
+@operation("DeleteUserPoolClient")
+def delete_user_pool_client(ctx: Context, req: Request) -> Response:
+    with ctx.store.transaction() as tx:
+        require_pool(tx, req["UserPoolId"])
+        require_client(tx, req["UserPoolId"], req["ClientId"])
+        tx.remove(KIND, req["UserPoolId"], req["ClientId"])
+    return {}
+
+
+@operation("ListUserPoolClients")
+def list_user_pool_clients(ctx: Context, req: Request) -> Response:
+    limit = req.get("MaxResults", 60)
+    after = None
+    if req.get("NextToken"):
+        after = str(pagination.decode(req["NextToken"], kind=_LIST_KIND)["a"])
+    with ctx.store.reader() as tx:
+        require_pool(tx, req["UserPoolId"])
+        rows, more = pagination.page(tx.list(KIND, req["UserPoolId"], after, limit + 1), limit)
+    response: Response = {
+        "UserPoolClients": [
+            {"ClientId": c["ClientId"], "UserPoolId": c["UserPoolId"], "ClientName": c["ClientName"]}
+            for _key, c in rows
+        ]
+    }
+    if more:
+        response["NextToken"] = pagination.encode({"k": _LIST_KIND, "a": rows[-1][0]})
+    return response

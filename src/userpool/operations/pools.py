@@ -1,0 +1,119 @@
+"""User pools: create, describe, update, delete, list, custom attributes, MFA configuration."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from userpool.domain import ids, pagination, pools
+from userpool.operations import Context, Request, Response, operation
+from userpool.operations.common import require_pool
+from userpool.store import Duplicate, Tx
+
+
+def describe(tx: Tx, pool: dict[str, Any]) -> dict[str, Any]:
+    """The UserPoolType DescribeUserPool returns: stored fields plus those computed now."""
+    view = pools.public_view(pool)
+    slots = tx.pool_domains(pool["Id"])
+    if "prefix" in slots:
+        view["Domain"] = slots["prefix"]["Domain"]
+    if "custom" in slots:
+        view["CustomDomain"] = slots["custom"]["Domain"]
+    view["EstimatedNumberOfUsers"] = pool.get("_UserCount", 0)
+    return view
+
+
+@operation("CreateUserPool")
+def create_user_pool(ctx: Context, req: Request) -> Response:
+    with ctx.store.transaction() as tx:
+        for _attempt in range(5):
+            pool = pools.new_pool(
+                req,
+                pool_id=ids.pool_id(ctx.region),
+                region=ctx.region,
+                account_id=ctx.account_id,
+                now=ctx.now(),
+            )
+            try:
+                tx.insert_pool(pool, ctx.region)
+                break
+            except Duplicate:  # a 62^9 id collision: draw again
+                continue
+        return {"UserPool": describe(tx, pool)}
+
+
+@operation("DescribeUserPool")
+def describe_user_pool(ctx: Context, req: Request) -> Response:
+    with ctx.store.reader() as tx:
+        return {"UserPool": describe(tx, require_pool(tx, req["UserPoolId"]))}
+
+
+@operation("UpdateUserPool")
+def update_user_pool(ctx: Context, req: Request) -> Response:
+    with ctx.store.transaction() as tx:
+        current = require_pool(tx, req["UserPoolId"], for_update=True)
+        tx.update_pool(pools.updated_pool(current, req, now=ctx.now()))
+    return {}
+
+
+@operation("DeleteUserPool")
+def delete_user_pool(ctx: Context, req: Request) -> Response:
+    with ctx.store.transaction() as tx:
+        pool = require_pool(tx, req["UserPoolId"], for_update=True)
+        if pools.deletion_blocked(pool):
+            raise pools.deletion_protected_error()
+        tx.delete_pool(pool["Id"])
+    return {}
+
+
+_LIST_KIND = "pools"
+
+
+@operation("ListUserPools")
+def list_user_pools(ctx: Context, req: Request) -> Response:
+    limit = req.get("MaxResults", 60)
+    after = None
+    if req.get("NextToken"):
+        position = pagination.decode(req["NextToken"], kind=_LIST_KIND)
+        after = (float(position["c"]), str(position["i"]))
+    with ctx.store.reader() as tx:
+        rows, more = pagination.page(tx.list_pools(ctx.region, after, limit + 1), limit)
+    response: Response = {"UserPools": [_description(pool) for pool in rows]}
+    if more:
+        last = rows[-1]
+        response["NextToken"] = pagination.encode(
+            {"k": _LIST_KIND, "c": last["CreationDate"], "i": last["Id"]}
+        )
+    return response
+
+
+@operation("AddCustomAttributes")
+def add_custom_attributes(ctx: Context, req: Request) -> Response:
+    with ctx.store.transaction() as tx:
+        current = require_pool(tx, req["UserPoolId"], for_update=True)
+        tx.update_pool(pools.add_custom_attributes(current, req["CustomAttributes"], now=ctx.now()))
+    return {}
+
+
+@operation("SetUserPoolMfaConfig")
+def set_user_pool_mfa_config(ctx: Context, req: Request) -> Response:
+    with ctx.store.transaction() as tx:
+        current = require_pool(tx, req["UserPoolId"], for_update=True)
+        pool, response = pools.set_mfa_config(current, req, now=ctx.now())
+        tx.update_pool(pool)
+    return response
+
+
+@operation("GetUserPoolMfaConfig")
+def get_user_pool_mfa_config(ctx: Context, req: Request) -> Response:
+    with ctx.store.reader() as tx:
+        return pools.mfa_config(require_pool(tx, req["UserPoolId"]))
+
+
+def _description(pool: dict[str, Any]) -> dict[str, Any]:
+    """UserPoolDescriptionType, the summary ListUserPools returns."""
+    summary = {k: pool[k] for k in ("Id", "Name", "LambdaConfig") if k in pool}
+    if "Status" in pool:
+        summary["Status"] = pool["Status"]
+    summary["LastModifiedDate"] = pool["LastModifiedDate"]
+    summary["CreationDate"] = pool["CreationDate"]
+    return summary

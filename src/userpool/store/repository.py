@@ -1,0 +1,238 @@
+"""Repositories: a transaction object with one method per thing the operations need.
+
+Documents are stored as JSON text and returned as dicts. A unique-constraint violation is raised
+as ``Duplicate`` so operations can answer with the right AWS error without check-then-insert.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, Engine, and_, delete, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from userpool.store.engine import is_sqlite
+from userpool.store.tables import domains, metadata, pool_resources, user_pools
+
+
+class Duplicate(Exception):
+    """A row with the same unique key exists."""
+
+
+def _load(text: str | bytes) -> dict[str, Any]:
+    return orjson.loads(text)
+
+
+def _dump(doc: dict[str, Any]) -> str:
+    return orjson.dumps(doc).decode()
+
+
+class Tx:
+    """One transaction (or one read-only connection)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def _insert(self, stmt: Any) -> None:
+        try:
+            with self.conn.begin_nested():
+                self.conn.execute(stmt)
+        except IntegrityError as exc:
+            raise Duplicate(str(exc.orig)) from None
+
+    # -- user pools -------------------------------------------------------------------------
+    def get_pool(self, pool_id: str, *, for_update: bool = False) -> dict[str, Any] | None:
+        stmt = select(user_pools.c.doc, user_pools.c.user_count).where(user_pools.c.id == pool_id)
+        if for_update:
+            stmt = stmt.with_for_update()
+        row = self.conn.execute(stmt).first()
+        if row is None:
+            return None
+        doc = _load(row[0])
+        doc["_UserCount"] = row[1]
+        return doc
+
+    def insert_pool(self, doc: dict[str, Any], region: str) -> None:
+        self._insert(
+            insert(user_pools).values(
+                id=doc["Id"],
+                region=region,
+                name=doc["Name"],
+                doc=_dump(_strip(doc)),
+                created_at=doc["CreationDate"],
+                updated_at=doc["LastModifiedDate"],
+            )
+        )
+
+    def update_pool(self, doc: dict[str, Any]) -> None:
+        self.conn.execute(
+            update(user_pools)
+            .where(user_pools.c.id == doc["Id"])
+            .values(name=doc["Name"], doc=_dump(_strip(doc)), updated_at=doc["LastModifiedDate"])
+        )
+
+    def delete_pool(self, pool_id: str) -> None:
+        self.conn.execute(delete(pool_resources).where(pool_resources.c.pool_id == pool_id))
+        self.conn.execute(delete(domains).where(domains.c.pool_id == pool_id))
+        self.conn.execute(delete(user_pools).where(user_pools.c.id == pool_id))
+
+    def list_pools(
+        self, region: str, after: tuple[float, str] | None, limit: int
+    ) -> list[dict[str, Any]]:
+        stmt = select(user_pools.c.doc).where(user_pools.c.region == region)
+        if after is not None:
+            created, pool_id = after
+            stmt = stmt.where(
+                or_(
+                    user_pools.c.created_at > created,
+                    and_(user_pools.c.created_at == created, user_pools.c.id > pool_id),
+                )
+            )
+        stmt = stmt.order_by(user_pools.c.created_at, user_pools.c.id).limit(limit)
+        return [_load(row[0]) for row in self.conn.execute(stmt)]
+
+    # -- resources inside a pool -------------------------------------------------------------
+    def get(self, kind: str, pool_id: str, key: str) -> dict[str, Any] | None:
+        row = self.conn.execute(
+            select(pool_resources.c.doc).where(
+                pool_resources.c.pool_id == pool_id,
+                pool_resources.c.kind == kind,
+                pool_resources.c.key == key,
+            )
+        ).first()
+        return None if row is None else _load(row[0])
+
+    def insert(self, kind: str, pool_id: str, key: str, doc: dict[str, Any], now: float) -> None:
+        self._insert(
+            insert(pool_resources).values(
+                pool_id=pool_id, kind=kind, key=key, doc=_dump(doc), created_at=now, updated_at=now
+            )
+        )
+
+    def replace(self, kind: str, pool_id: str, key: str, doc: dict[str, Any], now: float) -> None:
+        self.conn.execute(
+            update(pool_resources)
+            .where(
+                pool_resources.c.pool_id == pool_id,
+                pool_resources.c.kind == kind,
+                pool_resources.c.key == key,
+            )
+            .values(doc=_dump(doc), updated_at=now)
+        )
+
+    def put(self, kind: str, pool_id: str, key: str, doc: dict[str, Any], now: float) -> None:
+        """Insert or replace."""
+        if self.get(kind, pool_id, key) is None:
+            try:
+                self.insert(kind, pool_id, key, doc, now)
+                return
+            except Duplicate:
+                pass
+        self.replace(kind, pool_id, key, doc, now)
+
+    def remove(self, kind: str, pool_id: str, key: str) -> bool:
+        result = self.conn.execute(
+            delete(pool_resources).where(
+                pool_resources.c.pool_id == pool_id,
+                pool_resources.c.kind == kind,
+                pool_resources.c.key == key,
+            )
+        )
+        return bool(result.rowcount)
+
+    def list(
+        self, kind: str, pool_id: str, after: str | None = None, limit: int | None = None
+    ) -> list[tuple[str, dict[str, Any]]]:
+        """(key, doc) pairs in key order, starting after ``after``."""
+        stmt = select(pool_resources.c.key, pool_resources.c.doc).where(
+            pool_resources.c.pool_id == pool_id, pool_resources.c.kind == kind
+        )
+        if after is not None:
+            stmt = stmt.where(pool_resources.c.key > after)
+        stmt = stmt.order_by(pool_resources.c.key)
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        return [(row[0], _load(row[1])) for row in self.conn.execute(stmt)]
+
+    def count(self, kind: str, pool_id: str) -> int:
+        return self.conn.execute(
+            select(func.count()).where(
+                pool_resources.c.pool_id == pool_id, pool_resources.c.kind == kind
+            )
+        ).scalar_one()
+
+    def find_pool_of(self, kind: str, key: str) -> str | None:
+        """The pool holding a resource of ``kind`` with ``key`` (e.g. an app client id)."""
+        row = self.conn.execute(
+            select(pool_resources.c.pool_id).where(
+                pool_resources.c.kind == kind, pool_resources.c.key == key
+            )
+        ).first()
+        return None if row is None else row[0]
+
+    # -- domains -----------------------------------------------------------------------------
+    def get_domain(self, domain: str) -> dict[str, Any] | None:
+        row = self.conn.execute(select(domains.c.doc).where(domains.c.domain == domain)).first()
+        return None if row is None else _load(row[0])
+
+    def pool_domains(self, pool_id: str) -> dict[str, dict[str, Any]]:
+        """slot ("prefix" / "custom") -> domain document."""
+        rows = self.conn.execute(
+            select(domains.c.slot, domains.c.doc).where(domains.c.pool_id == pool_id)
+        )
+        return {row[0]: _load(row[1]) for row in rows}
+
+    def insert_domain(self, domain: str, pool_id: str, slot: str, doc: dict[str, Any], now: float) -> None:
+        self._insert(
+            insert(domains).values(domain=domain, pool_id=pool_id, slot=slot, doc=_dump(doc), created_at=now)
+        )
+
+    def replace_domain(self, domain: str, doc: dict[str, Any]) -> None:
+        self.conn.execute(update(domains).where(domains.c.domain == domain).values(doc=_dump(doc)))
+
+    def delete_domain(self, domain: str) -> None:
+        self.conn.execute(delete(domains).where(domains.c.domain == domain))
+
+    # -- administration ----------------------------------------------------------------------
+    def wipe(self) -> None:
+        for table in reversed(metadata.sorted_tables):
+            self.conn.execute(delete(table))
+
+
+def _strip(doc: dict[str, Any]) -> dict[str, Any]:
+    """Fields computed at read time are never stored."""
+    return {
+        k: v
+        for k, v in doc.items()
+        if k not in ("Domain", "CustomDomain", "EstimatedNumberOfUsers", "_UserCount")
+    }
+
+
+class Store:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.sqlite = is_sqlite(str(engine.url))
+
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        """A write transaction: committed on success, rolled back on any exception."""
+        with self.engine.begin() as conn:
+            yield Tx(conn)
+
+    @contextmanager
+    def reader(self) -> Iterator[Tx]:
+        """A read-only unit of work (a deferred transaction on SQLite)."""
+        options = {"sqlite_begin": "DEFERRED"} if self.sqlite else {}
+        with self.engine.connect().execution_options(**options) as conn, conn.begin():
+            yield Tx(conn)
+
+    def healthy(self) -> bool:
+        with self.reader() as tx:
+            tx.conn.execute(select(1))
+        return True
+
+    def dispose(self) -> None:
+        self.engine.dispose()
