@@ -148,7 +148,7 @@ class Server:
 
     def raw(self, target: str | None, body: bytes | str, headers: dict[str, str] | None = None,
             method: str = "POST", path: str = "/") -> tuple[int, dict[str, str], Any]:
-        """A hand-made HTTP request (for what no SDK would send)."""
+        """A hand-made HTTP request (for what no SDK would send); header names come back lowercase."""
         data = body.encode() if isinstance(body, str) else body
         hdrs = {"Content-Type": "application/x-amz-json-1.1", **(headers or {})}
         if target:
@@ -157,10 +157,15 @@ class Server:
                                      headers=hdrs, method=method)
         try:
             with urllib.request.urlopen(req, timeout=10) as resp:
-                status, headers_out, payload = resp.status, dict(resp.headers), resp.read()
+                status, headers_out, payload = resp.status, _lower(resp.headers), resp.read()
         except urllib.error.HTTPError as err:
-            status, headers_out, payload = err.code, dict(err.headers), err.read()
+            status, headers_out, payload = err.code, _lower(err.headers), err.read()
         try:
             return status, headers_out, json.loads(payload) if payload else None
         except ValueError:
             return status, headers_out, payload.decode()
+
+
+def _lower(headers: Any) -> dict[str, str]:
+    """Response headers with lowercase names (HTTP names are case-insensitive)."""
+    return {name.lower(): value for name, value in headers.items()}

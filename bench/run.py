@@ -1,0 +1,570 @@
+"""Benchmark driver: wrk against ``userpool serve`` (SQLite and/or PostgreSQL) and a bare app.
+
+    .venv/bin/python bench/run.py [--store sqlite|postgres|both] [--duration 10]
+        [--connections 64] [--threads 2] [--workers 2] [--warmup 2] [--workloads A,B]
+
+For each store it starts its own server on a free port (PostgreSQL: in a scratch database
+that it creates, migrates and drops), seeds it with boto3, then for each workload runs wrk
+(warm-up, then the measured run). Last it runs the same wrk request against bench/bare_app.py
+on the same stack (uvicorn, same workers, uvloop + httptools), serving a real DescribeUserPool
+response body as a fixed body: the ceiling reported as "% of bare". Prints a table and writes
+it as JSON to bench/results/<timestamp>.json. Exits 1 if any response was not HTTP 200 or
+wrk saw socket errors.
+
+Adding a workload: one line in WORKLOADS (and, if it needs fixtures, a value from seed.seed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+RESULTS_DIR = HERE / "results"
+LUA_COMMON = HERE / "workload.lua"
+TARGET_PREFIX = "AWSCognitoIdentityProviderService."
+PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+PG_URL = "postgresql://postgres@127.0.0.1:5432/{db}"
+
+
+@dataclass(frozen=True)
+class Workload:
+    """One request, repeated: the operation and its JSON body.
+
+    String values in ``body`` are templates: ``{pool_id}`` etc. are filled from the values
+    that ``seed.seed`` returns.
+    """
+
+    operation: str
+    body: dict[str, Any]
+
+
+# name → workload. Later issues add theirs here.
+WORKLOADS: dict[str, Workload] = {
+    "DescribeUserPool": Workload("DescribeUserPool", {"UserPoolId": "{pool_id}"}),
+    "ListUserPools": Workload("ListUserPools", {"MaxResults": 10}),
+    "DescribeUserPoolClient": Workload(
+        "DescribeUserPoolClient", {"UserPoolId": "{pool_id}", "ClientId": "{client_id}"}
+    ),
+}
+
+# The request wrk sends to the bare app (it answers every request the same way).
+BARE_WORKLOAD = WORKLOADS["DescribeUserPool"]
+
+
+@dataclass
+class Measurement:
+    workload: str
+    store: str
+    requests: int
+    duration_s: float
+    rps: float
+    p50_ms: float
+    p90_ms: float
+    p99_ms: float
+    mean_ms: float
+    max_ms: float
+    non200: int
+    socket_errors: dict[str, int]
+    sample_error: str
+    wrk_cpu_pct: float = 0.0  # wrk's own CPU use (100 = one core): is the load generator busy?
+    pct_of_bare: float | None = None
+
+    @property
+    def errors(self) -> int:
+        return self.non200 + sum(self.socket_errors.values())
+
+
+@dataclass
+class Settings:
+    stores: list[str]
+    workloads: list[str]
+    duration: int
+    warmup: int
+    connections: int
+    threads: int
+    workers: int
+    userpool: str
+
+
+# ---------------------------------------------------------------- workloads → wrk scripts
+
+
+def fill(template: Any, values: dict[str, str]) -> Any:
+    """The body template with ``{name}`` placeholders in its strings replaced from values."""
+    if isinstance(template, str):
+        return template.format_map(values)
+    if isinstance(template, dict):
+        return {key: fill(value, values) for key, value in template.items()}
+    if isinstance(template, list):
+        return [fill(item, values) for item in template]
+    return template
+
+
+def request_body(workload: Workload, values: dict[str, str]) -> str:
+    return json.dumps(fill(workload.body, values), separators=(",", ":"))
+
+
+def lua_long_string(text: str) -> str:
+    """``text`` as a Lua long-bracket literal whose level never clashes with its content."""
+    level = 0
+    while f"]{'=' * level}]" in text:
+        level += 1
+    eq = "=" * level
+    return f"[{eq}[{text}]{eq}]"
+
+
+def lua_script(workload: Workload, values: dict[str, str], common: str) -> str:
+    """The wrk script for one workload: its request, then the shared callbacks."""
+    target = TARGET_PREFIX + workload.operation
+    return "\n".join(
+        [
+            'wrk.method = "POST"',
+            'wrk.path = "/"',
+            'wrk.headers["Content-Type"] = "application/x-amz-json-1.1"',
+            f"wrk.headers[\"X-Amz-Target\"] = {lua_long_string(target)}",
+            f"wrk.body = {lua_long_string(request_body(workload, values))}",
+            "",
+            common,
+        ]
+    )
+
+
+# ---------------------------------------------------------------- wrk
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    print("wrk not found: installing it with apt-get", file=sys.stderr)
+    install = ["apt-get", "install", "-y", "wrk"]
+    if subprocess.run(install, check=False).returncode != 0:
+        subprocess.run(["apt-get", "update"], check=True)
+        subprocess.run(install, check=True)
+    found = shutil.which("wrk")
+    if not found:
+        raise SystemExit("wrk is still not on PATH after apt-get install")
+    return found
+
+
+def wrk_version(wrk: str) -> str:
+    out = subprocess.run([wrk, "-v"], capture_output=True, text=True, check=False)
+    return (out.stdout or out.stderr).splitlines()[0].strip() if (out.stdout or out.stderr) else ""
+
+
+def parse_wrk_output(stdout: str) -> dict[str, Any]:
+    for line in stdout.splitlines():
+        if line.startswith("BENCH_RESULT "):
+            parsed: dict[str, Any] = json.loads(line.removeprefix("BENCH_RESULT "))
+            return parsed
+    raise RuntimeError(f"wrk printed no BENCH_RESULT line:\n{stdout}")
+
+
+def measurement(name: str, store: str, raw: dict[str, Any]) -> Measurement:
+    duration_s = raw["duration_us"] / 1e6
+    return Measurement(
+        workload=name,
+        store=store,
+        requests=raw["requests"],
+        duration_s=round(duration_s, 3),
+        rps=round(raw["requests"] / duration_s, 1) if duration_s else 0.0,
+        p50_ms=raw["p50_us"] / 1000,
+        p90_ms=raw["p90_us"] / 1000,
+        p99_ms=raw["p99_us"] / 1000,
+        mean_ms=round(raw["mean_us"] / 1000, 3),
+        max_ms=raw["max_us"] / 1000,
+        non200=raw["non200"],
+        socket_errors={k: raw[k] for k in ("connect", "read", "write", "timeout")},
+        sample_error=raw["sample"],
+        wrk_cpu_pct=round(100 * raw.get("wrk_cpu_s", 0.0) / duration_s, 1) if duration_s else 0.0,
+    )
+
+
+def run_wrk(wrk: str, url: str, script: Path, seconds: int, settings: Settings) -> dict[str, Any]:
+    command = [
+        wrk,
+        f"--threads={settings.threads}",
+        f"--connections={settings.connections}",
+        f"--duration={seconds}s",
+        "--timeout=10s",
+        f"--script={script}",
+        url,
+    ]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    out = subprocess.run(command, capture_output=True, text=True, check=False)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if out.returncode != 0:
+        raise RuntimeError(f"wrk failed ({out.returncode}): {out.stderr or out.stdout}")
+    raw = parse_wrk_output(out.stdout)
+    # Only waited-for children count, and the servers are waited for after the run: wrk alone.
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    raw["wrk_cpu_s"] = cpu
+    return raw
+
+
+# ---------------------------------------------------------------- servers
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def post(url: str, operation: str, body: str, timeout: float = 10.0) -> tuple[int, bytes]:
+    request = urllib.request.Request(
+        url,
+        data=body.encode(),
+        method="POST",
+        headers={
+            "Content-Type": "application/x-amz-json-1.1",
+            "X-Amz-Target": TARGET_PREFIX + operation,
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def wait_ready(proc: subprocess.Popen[bytes], probe: Any, log: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}:\n{tail(log)}")
+        with contextlib.suppress(OSError):
+            if probe():
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"server not ready after {timeout:.0f}s:\n{tail(log)}")
+
+
+def tail(path: Path, lines: int = 30) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+@contextlib.contextmanager
+def process(command: list[str], log: Path, env: dict[str, str] | None = None) -> Iterator[
+    subprocess.Popen[bytes]
+]:
+    """Run command in its own process group; on exit stop that group (and only that group)."""
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            command, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True
+        )
+        try:
+            yield proc
+        finally:
+            stop(proc)
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    # Workers of a stopped supervisor must not outlive it.
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def health(url: str) -> bool:
+    with urllib.request.urlopen(url + "/health", timeout=2) as response:
+        return bool(response.status == 200)
+
+
+@contextlib.contextmanager
+def userpool_server(db: str, settings: Settings, workdir: Path, label: str) -> Iterator[str]:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = workdir / f"server-{label}.log"
+    command = [
+        settings.userpool, "serve", "--port", str(port), "--db", db,
+        "--workers", str(settings.workers), "--log-level", "warning",
+    ]
+    with process(command, log) as proc:
+        wait_ready(proc, lambda: health(url), log)
+        yield url
+
+
+@contextlib.contextmanager
+def bare_server(settings: Settings, workdir: Path, body_file: Path | None) -> Iterator[str]:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = workdir / "server-bare.log"
+    env = dict(os.environ)
+    if body_file is not None:
+        env["BENCH_BARE_BODY"] = str(body_file)
+    # Same stack as `userpool serve` (uvicorn.run with loop/http "auto", which pick uvloop and
+    # httptools when installed, access log off); named explicitly here.
+    command = [
+        sys.executable, "-m", "uvicorn", "bare_app:app", "--app-dir", str(HERE),
+        "--host", "127.0.0.1", "--port", str(port), "--workers", str(settings.workers),
+        "--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning",
+    ]
+    body = request_body(BARE_WORKLOAD, {"pool_id": "us-east-1_AbCdEfGhI", "client_id": "x"})
+    with process(command, log, env) as proc:
+        wait_ready(proc, lambda: post(url, BARE_WORKLOAD.operation, body, 2)[0] == 200, log)
+        yield url
+
+
+@contextlib.contextmanager
+def scratch_postgres(settings: Settings, workdir: Path) -> Iterator[str]:
+    """A fresh database ``userpool_bench_<random>``, migrated; dropped afterwards."""
+    import psycopg
+
+    name = f"userpool_bench_{secrets.token_hex(4)}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = PG_URL.format(db=name)
+    try:
+        log = workdir / "migrate.log"
+        with log.open("wb") as out:
+            migrate = [settings.userpool, "migrate", "--db", url]
+            if subprocess.run(migrate, stdout=out, stderr=subprocess.STDOUT).returncode:
+                raise RuntimeError(f"userpool migrate failed:\n{tail(log)}")
+        yield url
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextlib.contextmanager
+def database(store: str, settings: Settings, workdir: Path) -> Iterator[str]:
+    if store == "sqlite":
+        yield f"sqlite:///{workdir / 'bench.db'}"
+    else:
+        with scratch_postgres(settings, workdir) as url:
+            yield url
+
+
+# ---------------------------------------------------------------- the run
+
+
+def check_once(url: str, name: str, workload: Workload, values: dict[str, str]) -> None:
+    """One request before wrk: a broken workload fails fast, with the server's message."""
+    status, body = post(url, workload.operation, request_body(workload, values))
+    if status != 200:
+        raise RuntimeError(f"{name}: HTTP {status}: {body[:500].decode(errors='replace')}")
+
+
+def bench_workload(
+    wrk: str, url: str, name: str, store: str, script: Path, settings: Settings
+) -> Measurement:
+    if settings.warmup > 0:
+        warm = measurement(name, store, run_wrk(wrk, url, script, settings.warmup, settings))
+        if warm.errors:
+            return warm  # no point measuring: reported as failed
+    result = measurement(name, store, run_wrk(wrk, url, script, settings.duration, settings))
+    print(
+        f"  {name:<28} {store:<9} {result.rps:>10.1f} req/s  p99 {result.p99_ms:>8.2f} ms  "
+        f"(wrk CPU {result.wrk_cpu_pct:.0f}%)",
+        file=sys.stderr,
+    )
+    return result
+
+
+def write_scripts(values: dict[str, str], names: list[str], workdir: Path) -> dict[str, Path]:
+    common = LUA_COMMON.read_text()
+    scripts: dict[str, Path] = {}
+    for name in names:
+        path = workdir / f"{name}.lua"
+        path.write_text(lua_script(WORKLOADS[name], values, common))
+        scripts[name] = path
+    return scripts
+
+
+def bench_store(
+    wrk: str, store: str, settings: Settings, workdir: Path, bare_body: Path
+) -> list[Measurement]:
+    from seed import seed
+
+    print(f"{store}: starting server ({settings.workers} workers)", file=sys.stderr)
+    with database(store, settings, workdir) as db, userpool_server(db, settings, workdir,
+                                                                   store) as url:
+        values = seed(url)
+        if not bare_body.exists():
+            capture_describe(url, values, bare_body)
+        scripts = write_scripts(values, settings.workloads, workdir / store)
+        for name in settings.workloads:
+            check_once(url, name, WORKLOADS[name], values)
+        return [
+            bench_workload(wrk, url, name, store, scripts[name], settings)
+            for name in settings.workloads
+        ]
+
+
+def capture_describe(url: str, values: dict[str, str], path: Path) -> None:
+    """Save our real DescribeUserPool response: the bare app serves it as its fixed body."""
+    workload = WORKLOADS["DescribeUserPool"]
+    status, body = post(url, workload.operation, request_body(workload, values))
+    if status == 200:
+        path.write_bytes(body)
+
+
+def bench_bare(wrk: str, settings: Settings, workdir: Path, body: Path) -> Measurement:
+    print(f"bare: starting bare_app ({settings.workers} workers)", file=sys.stderr)
+    values = {"pool_id": "us-east-1_AbCdEfGhI", "client_id": "x"}
+    script = workdir / "bare.lua"
+    script.write_text(lua_script(BARE_WORKLOAD, values, LUA_COMMON.read_text()))
+    with bare_server(settings, workdir, body if body.exists() else None) as url:
+        return bench_workload(wrk, url, "bare", "-", script, settings)
+
+
+def apply_ratios(results: list[Measurement], bare: Measurement) -> None:
+    for result in results:
+        result.pct_of_bare = round(100 * result.rps / bare.rps, 1) if bare.rps else None
+    bare.pct_of_bare = 100.0
+
+
+def table(rows: list[Measurement], bare_label: str) -> str:
+    header = f"{'workload':<28} {'store':<9} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} " \
+             f"{'% of bare':>9}"
+    lines = [header, "-" * len(header)]
+    for row in rows:
+        name = bare_label if row.workload == "bare" else row.workload
+        pct = "" if row.pct_of_bare is None else f"{row.pct_of_bare:.1f}"
+        flag = f"  ERRORS: {row.errors}" if row.errors else ""
+        lines.append(
+            f"{name:<28} {row.store:<9} {row.rps:>10.1f} {row.p50_ms:>8.2f} "
+            f"{row.p99_ms:>8.2f} {pct:>9}{flag}"
+        )
+    return "\n".join(lines)
+
+
+def git_commit() -> str:
+    out = subprocess.run(
+        ["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"],
+        capture_output=True, text=True, check=False,
+    )
+    return out.stdout.strip()
+
+
+def write_json(rows: list[Measurement], settings: Settings, meta: dict[str, Any]) -> Path:
+    RESULTS_DIR.mkdir(exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = RESULTS_DIR / f"{stamp}.json"
+    document = {
+        **meta,
+        "settings": asdict(settings),
+        "results": [{**asdict(row), "errors": row.errors} for row in rows],
+    }
+    path.write_text(json.dumps(document, indent=2) + "\n")
+    return path
+
+
+def report_errors(rows: list[Measurement]) -> bool:
+    failed = [row for row in rows if row.errors]
+    for row in failed:
+        print(
+            f"ERROR {row.workload} ({row.store}): {row.non200} non-200 responses, "
+            f"socket errors {row.socket_errors}; first bad response: {row.sample_error!r}",
+            file=sys.stderr,
+        )
+    return bool(failed)
+
+
+def run(settings: Settings) -> int:
+    wrk = ensure_wrk()
+    sys.path.insert(0, str(HERE))
+    rows: list[Measurement] = []
+    with tempfile.TemporaryDirectory(prefix="userpool-bench-") as tmp:
+        workdir = Path(tmp)
+        bare_body = workdir / "describe_user_pool.json"
+        for store in settings.stores:
+            (workdir / store).mkdir()
+            rows.extend(bench_store(wrk, store, settings, workdir, bare_body))
+        bare = bench_bare(wrk, settings, workdir, bare_body)
+        body_bytes = bare_body.stat().st_size if bare_body.exists() else None
+    apply_ratios(rows, bare)
+    rows.append(bare)
+    size = f"{body_bytes / 1024:.1f} KB" if body_bytes else "built-in"
+    print()
+    print(table(rows, f"bare ({size} body)"))
+    meta = {
+        "timestamp": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "git_commit": git_commit(),
+        "wrk": wrk_version(wrk),
+        "host": {"cpus": os.cpu_count(), "platform": platform.platform(),
+                 "python": platform.python_version()},
+        "bare_body_bytes": body_bytes,
+    }
+    path = write_json(rows, settings, meta)
+    print(f"\nwritten to {path}")
+    return 1 if report_errors(rows) else 0
+
+
+def default_userpool() -> str:
+    beside = Path(sys.executable).parent / "userpool"
+    if beside.exists():
+        return str(beside)
+    return shutil.which("userpool") or "userpool"
+
+
+def parse_args(argv: list[str] | None = None) -> Settings:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--store", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per workload")
+    parser.add_argument("--warmup", type=int, default=2, help="warm-up seconds per workload")
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--workers", type=int, default=2, help="server worker processes")
+    parser.add_argument("--workloads", default=",".join(WORKLOADS),
+                        help=f"comma-separated subset of: {', '.join(WORKLOADS)}")
+    parser.add_argument("--userpool", default=default_userpool(),
+                        help="the userpool console script")
+    args = parser.parse_args(argv)
+    workloads = [name.strip() for name in args.workloads.split(",") if name.strip()]
+    unknown = [name for name in workloads if name not in WORKLOADS]
+    if unknown:
+        parser.error(f"unknown workloads {unknown}; known: {', '.join(WORKLOADS)}")
+    if args.connections < args.threads:
+        parser.error("--connections must be at least --threads")
+    return Settings(
+        stores=["sqlite", "postgres"] if args.store == "both" else [args.store],
+        workloads=workloads,
+        duration=args.duration,
+        warmup=args.warmup,
+        connections=args.connections,
+        threads=args.threads,
+        workers=args.workers,
+        userpool=args.userpool,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run(parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
