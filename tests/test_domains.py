@@ -77,8 +77,10 @@ def test_unknown_managed_login_version(cognito: Any, pool_id: str) -> None:
 @pytest.mark.parametrize("word", ["aws", "amazon", "cognito"])
 def test_reserved_words(cognito: Any, pool_id: str, word: str) -> None:
     with pytest.raises(ClientError) as exc:
-        cognito.create_user_pool_domain(UserPoolId=pool_id, Domain=f"my{word}login-{uuid.uuid4().hex[:6]}")
-    assert error(exc) == ("InvalidParameterException", f"Domain cannot contain reserved word: {word}")
+        name = f"my{word}login-{uuid.uuid4().hex[:6]}"
+        cognito.create_user_pool_domain(UserPoolId=pool_id, Domain=name)
+    assert error(exc) == ("InvalidParameterException",
+                          f"Domain cannot contain reserved word: {word}")
 
 
 def test_domain_taken_by_another_pool(cognito: Any, pool_id: str) -> None:

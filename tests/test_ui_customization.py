@@ -81,12 +81,7 @@ def client_id(cognito: Any, pool_id: str) -> str:
 
 @pytest.fixture
 def with_domain(cognito: Any, pool_id: str) -> str:
-    try:
-        cognito.create_user_pool_domain(UserPoolId=pool_id, Domain=f"d-{uuid.uuid4().hex[:12]}")
-    except ClientError as exc:
-        if exc.response["Error"]["Code"] in ("NotImplementedException", "UnknownOperationException"):
-            pytest.skip("CreateUserPoolDomain is not implemented yet")
-        raise
+    cognito.create_user_pool_domain(UserPoolId=pool_id, Domain=f"d-{uuid.uuid4().hex[:12]}")
     return pool_id
 
 
