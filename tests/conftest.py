@@ -39,7 +39,9 @@ def database(kind: str, tmp: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
-def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
     for url in database(request.param, tmp_path_factory.mktemp(request.param)):
         srv = Server(db=url).start()
         try:

@@ -63,7 +63,10 @@ def drop_postgres_db(url: str) -> None:
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "userpool", *args],
-        capture_output=True, text=True, timeout=120, env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
     )
 
 
@@ -91,9 +94,20 @@ class Server:
         env = {**os.environ, **self.env}
         with self.log.open("wb") as out:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "userpool", "serve", "--port", str(self.port),
-                 "--db", self.db, *self.extra],
-                stdout=out, stderr=subprocess.STDOUT, env=env,
+                [
+                    sys.executable,
+                    "-m",
+                    "userpool",
+                    "serve",
+                    "--port",
+                    str(self.port),
+                    "--db",
+                    self.db,
+                    *self.extra,
+                ],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env=env,
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -138,23 +152,42 @@ class Server:
             "AWS_MAX_ATTEMPTS": "1",
         }
         result = subprocess.run(
-            [sys.executable, "-m", "awscli", "cognito-idp", *args, "--endpoint-url", self.url,
-             "--output", "json"],
-            capture_output=True, text=True, env=env, timeout=120,
+            [
+                sys.executable,
+                "-m",
+                "awscli",
+                "cognito-idp",
+                *args,
+                "--endpoint-url",
+                self.url,
+                "--output",
+                "json",
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
         )
         if check and result.returncode != 0:
             raise AssertionError(result.stderr)
         return result
 
-    def raw(self, target: str | None, body: bytes | str, headers: dict[str, str] | None = None,
-            method: str = "POST", path: str = "/") -> tuple[int, dict[str, str], Any]:
-        """A hand-made HTTP request (for what no SDK would send); header names come back lowercase."""
+    def raw(
+        self,
+        target: str | None,
+        body: bytes | str,
+        headers: dict[str, str] | None = None,
+        method: str = "POST",
+        path: str = "/",
+    ) -> tuple[int, dict[str, str], Any]:
+        """A hand-made HTTP request (what no SDK would send); header names come back lowercased."""
         data = body.encode() if isinstance(body, str) else body
         hdrs = {"Content-Type": "application/x-amz-json-1.1", **(headers or {})}
         if target:
             hdrs["X-Amz-Target"] = f"AWSCognitoIdentityProviderService.{target}"
-        req = urllib.request.Request(self.url + path, data=data if method != "GET" else None,
-                                     headers=hdrs, method=method)
+        req = urllib.request.Request(
+            self.url + path, data=data if method != "GET" else None, headers=hdrs, method=method
+        )
         try:
             with urllib.request.urlopen(req, timeout=10) as resp:
                 status, headers_out, payload = resp.status, _lower(resp.headers), resp.read()

@@ -309,7 +309,7 @@ def test_dotted_prefix_domain_is_invalid(direct: Any) -> None:
     assert exc.value.message.startswith("The domain name contains an invalid character.")
 
 
-def test_cloudfront_host_defaults_to_host_setting(tmp_path: Path) -> None:
+def test_cloudfront_host_defaults_to_host_setting() -> None:
     from userpool.operations.domains import public_host
 
     ctx = Context(store=None, settings=Settings(host="idp.internal"), region="eu-west-1",  # type: ignore[arg-type]

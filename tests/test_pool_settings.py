@@ -224,6 +224,7 @@ def test_signing_certificate_is_stable(cognito: Any, server: Any, pool_id: str) 
     assert err(exc)[0] == "ResourceNotFoundException"
 
 
+@pytest.mark.parametrize("db_url", ["sqlite", "postgres"], indirect=True)
 def test_signing_certificate_is_one_across_processes(db_url: str) -> None:
     """Two server processes on one database, asked at once, agree on one certificate."""
     from concurrent.futures import ThreadPoolExecutor

@@ -83,7 +83,9 @@ def test_oversized_body_is_refused_without_a_500(server: Server) -> None:
         ),
     ],
 )
-def test_validation_messages_use_aws_wording(server: Server, kwargs: dict[str, Any], message: str) -> None:
+def test_validation_messages_use_aws_wording(
+    server: Server, kwargs: dict[str, Any], message: str
+) -> None:
     # Sent raw: boto3 validates some constraints itself before sending.
     import json
 
@@ -130,13 +132,13 @@ def test_cors_preflight_and_cross_origin_call(server: Server) -> None:
     assert headers["access-control-allow-origin"] == "*"
     assert "POST" in headers["access-control-allow-methods"]
     assert "x-amz-target" in headers["access-control-allow-headers"].lower()
-    status, headers, body = server.raw(
+    status, headers, _body = server.raw(
         "ListUserPools", '{"MaxResults": 1}', headers={"Origin": "http://localhost:3000"}
     )
     assert status == 200
     assert headers["access-control-allow-origin"] == "*"
     assert "x-amzn-requestid" in headers["access-control-expose-headers"].lower()
-    status, headers, body = server.raw("NoSuchOp", "{}", headers={"Origin": "http://a.example"})
+    status, headers, _body = server.raw("NoSuchOp", "{}", headers={"Origin": "http://a.example"})
     assert status == 400
     assert headers["access-control-allow-origin"] == "*"
 
@@ -159,7 +161,6 @@ def test_region_comes_from_the_signature_scope(server: Server) -> None:
     assert created["Id"] not in [p["Id"] for p in others]
 
 
-
 NOT_YET = {  # valid requests to operations a later issue implements
     "AdminGetUser": {"UserPoolId": "us-east-1_abc", "Username": "bob"},
     "GetUser": {"AccessToken": "token"},
@@ -177,6 +178,8 @@ def test_an_operation_not_implemented_yet_answers_cleanly(server: Server, name: 
         pytest.skip(f"{name} is implemented")
     status, headers, body = server.raw(name, json.dumps(NOT_YET[name]))
     assert status == 501
-    assert body == {"__type": "NotImplementedException",
-                    "message": f"userpool does not implement {name} yet"}
+    assert body == {
+        "__type": "NotImplementedException",
+        "message": f"userpool does not implement {name} yet",
+    }
     assert headers["x-amzn-errortype"] == "NotImplementedException"

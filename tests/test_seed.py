@@ -52,7 +52,9 @@ ALL_FIXED = {**ADDRESSES_FIXED, "auto_verified": '"phone_number" "email"'}
 REPLY_TO_PATTERN = r"[\p{L}\p{M}\p{S}\p{N}\p{P}]+@[\p{L}\p{M}\p{S}\p{N}\p{P}]+"
 
 
-def run_seed(server: Server, pool_id: str, values: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def run_seed(
+    server: Server, pool_id: str, values: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
     command = SEED_COMMAND.replace("@pool_id@", pool_id)
     for name, value in values.items():
         command = command.replace(f"@{name}@", value)
@@ -66,7 +68,10 @@ def run_seed(server: Server, pool_id: str, values: dict[str, str]) -> subprocess
     }
     return subprocess.run(
         ["bash", "-c", f"{aws} {command} --endpoint-url {server.url}"],
-        capture_output=True, text=True, env=env, timeout=120,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
 
 
@@ -80,8 +85,12 @@ def _cli_error(result: subprocess.CompletedProcess[str]) -> str:
     return result.stderr.strip()
 
 
-def test_seed_command_as_printed_is_rejected_for_its_empty_reply_to(server: Server, cognito: Any) -> None:
-    pool_id = cognito.create_user_pool(PoolName="MyMobileGame", UserPoolTier="PLUS")["UserPool"]["Id"]
+def test_seed_command_as_printed_is_rejected_for_its_empty_reply_to(
+    server: Server, cognito: Any
+) -> None:
+    pool_id = cognito.create_user_pool(PoolName="MyMobileGame", UserPoolTier="PLUS")["UserPool"][
+        "Id"
+    ]
     before = _describe(cognito, pool_id)
     result = run_seed(server, pool_id, AS_PRINTED)
     assert _cli_error(result) == (
@@ -95,7 +104,9 @@ def test_seed_command_as_printed_is_rejected_for_its_empty_reply_to(server: Serv
 def test_seed_command_next_rejects_unverified_email_in_verification_before_update(
     server: Server, cognito: Any
 ) -> None:
-    pool_id = cognito.create_user_pool(PoolName="MyMobileGame", UserPoolTier="PLUS")["UserPool"]["Id"]
+    pool_id = cognito.create_user_pool(PoolName="MyMobileGame", UserPoolTier="PLUS")["UserPool"][
+        "Id"
+    ]
     before = _describe(cognito, pool_id)
     result = run_seed(server, pool_id, ADDRESSES_FIXED)
     assert _cli_error(result) == (
@@ -119,15 +130,23 @@ def test_seed_command_audit_mode_needs_the_plus_tier(server: Server, cognito: An
     assert _describe(cognito, pool_id) == before
 
 
-def test_seed_command_corrected_succeeds_silently_on_a_plus_pool(server: Server, cognito: Any) -> None:
-    pool_id = cognito.create_user_pool(PoolName="MyMobileGame", UserPoolTier="PLUS")["UserPool"]["Id"]
+def test_seed_command_corrected_succeeds_silently_on_a_plus_pool(
+    server: Server, cognito: Any
+) -> None:
+    pool_id = cognito.create_user_pool(PoolName="MyMobileGame", UserPoolTier="PLUS")["UserPool"][
+        "Id"
+    ]
     result = run_seed(server, pool_id, ALL_FIXED)
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
 
     pool = _describe(cognito, pool_id)
     assert pool["Policies"]["PasswordPolicy"] == {
-        "MinimumLength": 6, "RequireUppercase": True, "RequireLowercase": True,
-        "RequireNumbers": True, "RequireSymbols": True, "TemporaryPasswordValidityDays": 7,
+        "MinimumLength": 6,
+        "RequireUppercase": True,
+        "RequireLowercase": True,
+        "RequireNumbers": True,
+        "RequireSymbols": True,
+        "TemporaryPasswordValidityDays": 7,
     }
     assert pool["DeletionProtection"] == "ACTIVE"
     lambdas = pool["LambdaConfig"]
@@ -152,7 +171,8 @@ def test_seed_command_corrected_succeeds_silently_on_a_plus_pool(server: Server,
     }
     assert pool["MfaConfiguration"] == "OPTIONAL"
     assert pool["DeviceConfiguration"] == {
-        "ChallengeRequiredOnNewDevice": True, "DeviceOnlyRememberedOnUserPrompt": True
+        "ChallengeRequiredOnNewDevice": True,
+        "DeviceOnlyRememberedOnUserPrompt": True,
     }
     assert pool["EmailConfiguration"] == {
         "SourceArn": "arn:aws:ses:us-west-2:123456789012:identity/example.com",
@@ -181,9 +201,10 @@ def test_seed_command_corrected_succeeds_silently_on_a_plus_pool(server: Server,
         ]
     }
     assert pool["UserPoolTier"] == "PLUS"
-    assert pool["LastModifiedDate"] > pool["CreationDate"] or pool["LastModifiedDate"] == pool[
-        "CreationDate"
-    ]
+    assert (
+        pool["LastModifiedDate"] > pool["CreationDate"]
+        or pool["LastModifiedDate"] == pool["CreationDate"]
+    )
 
 
 PRESIGNUP = "arn:aws:lambda:us-west-2:123456789012:function:cognito-test-presignup-function"
@@ -253,8 +274,11 @@ def test_go_example_update_triggers(cognito: Any, configured_pool: str) -> None:
         update_triggers(PreSignUp=PRESIGNUP)
     assert "must exist in AutoVerifiedAttributes" in str(err.value)
 
-    cognito.update_user_pool(UserPoolId=configured_pool, AutoVerifiedAttributes=["email"],
-                             Policies=_describe(cognito, configured_pool)["Policies"])
+    cognito.update_user_pool(
+        UserPoolId=configured_pool,
+        AutoVerifiedAttributes=["email"],
+        Policies=_describe(cognito, configured_pool)["Policies"],
+    )
     cognito.update_user_pool(
         UserPoolId=configured_pool,
         UserAttributeUpdateSettings={"AttributesRequireVerificationBeforeUpdate": []},
@@ -262,13 +286,16 @@ def test_go_example_update_triggers(cognito: Any, configured_pool: str) -> None:
     update_triggers(PreSignUp=PRESIGNUP, UserMigration=MIGRATION, PostAuthentication=POSTAUTH)
     pool = _describe(cognito, configured_pool)
     assert pool["LambdaConfig"] == {
-        "PreSignUp": PRESIGNUP, "UserMigration": MIGRATION, "PostAuthentication": POSTAUTH,
+        "PreSignUp": PRESIGNUP,
+        "UserMigration": MIGRATION,
+        "PostAuthentication": POSTAUTH,
     }
     _assert_reset_rule(pool)
 
     update_triggers(UserMigration=None)  # removes just that trigger
     assert _describe(cognito, configured_pool)["LambdaConfig"] == {
-        "PreSignUp": PRESIGNUP, "PostAuthentication": POSTAUTH,
+        "PreSignUp": PRESIGNUP,
+        "PostAuthentication": POSTAUTH,
     }
 
 

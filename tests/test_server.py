@@ -7,7 +7,6 @@ import json
 import signal
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from botocore.auth import SigV4Auth
@@ -40,8 +39,13 @@ def _code(err: pytest.ExceptionInfo[ClientError]) -> str:
     return err.value.response["Error"]["Code"]
 
 
-def _signed(server: Server, body: str, secret: str = TEST_KEY[1], key: str = TEST_KEY[0],
-            target: str = "ListUserPools") -> tuple[str, dict[str, str]]:
+def _signed(
+    server: Server,
+    body: str,
+    secret: str = TEST_KEY[1],
+    key: str = TEST_KEY[0],
+    target: str = "ListUserPools",
+) -> tuple[str, dict[str, str]]:
     request = AWSRequest(
         method="POST",
         url=server.url + "/",
@@ -89,17 +93,22 @@ def test_sigv4_tampered_body(secured: Server) -> None:
 
 
 def test_sigv4_stale_date(secured: Server) -> None:
-    body, headers = _signed(secured, '{"MaxResults": 1}')
+    body, _headers = _signed(secured, '{"MaxResults": 1}')
     import datetime
 
     stale = (datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=20)).strftime(
         "%Y%m%dT%H%M%SZ"
     )
-    request = AWSRequest(method="POST", url=secured.url + "/", data=body.encode(), headers={
-        "Content-Type": "application/x-amz-json-1.1",
-        "X-Amz-Target": "AWSCognitoIdentityProviderService.ListUserPools",
-        "X-Amz-Date": stale,
-    })
+    request = AWSRequest(
+        method="POST",
+        url=secured.url + "/",
+        data=body.encode(),
+        headers={
+            "Content-Type": "application/x-amz-json-1.1",
+            "X-Amz-Target": "AWSCognitoIdentityProviderService.ListUserPools",
+            "X-Amz-Date": stale,
+        },
+    )
     auth = SigV4Auth(Credentials(*TEST_KEY), "cognito-idp", "us-east-1")
     request.context["timestamp"] = stale
     auth._modify_request_before_signing = lambda req: None  # keep our stale X-Amz-Date
@@ -114,14 +123,21 @@ def test_sigv4_missing_authentication(secured: Server) -> None:
     status, _, body = secured.raw("ListUserPools", '{"MaxResults": 1}')
     assert (status, body) == (
         403,
-        {"__type": "MissingAuthenticationTokenException", "message": "Missing Authentication Token"},
+        {
+            "__type": "MissingAuthenticationTokenException",
+            "message": "Missing Authentication Token",
+        },
     )
 
 
 def test_sigv4_malformed_header(secured: Server) -> None:
     status, _, body = secured.raw(
-        "ListUserPools", '{"MaxResults": 1}',
-        headers={"Authorization": "AWS4-HMAC-SHA256 Credential=abc", "X-Amz-Date": "20260101T000000Z"},
+        "ListUserPools",
+        '{"MaxResults": 1}',
+        headers={
+            "Authorization": "AWS4-HMAC-SHA256 Credential=abc",
+            "X-Amz-Date": "20260101T000000Z",
+        },
     )
     assert (status, body["__type"]) == (403, "IncompleteSignatureException")
 
@@ -129,11 +145,12 @@ def test_sigv4_malformed_header(secured: Server) -> None:
 def test_unauthenticated_operations_skip_sigv4(secured: Server) -> None:
     # SignUp is one of the 32 operations AWS serves without IAM: no signature is needed; the
     # request gets past authentication (and fails on its content instead).
-    status, _, body = secured.raw(
+    _status, _, body = secured.raw(
         "SignUp", json.dumps({"ClientId": "abc", "Username": "u", "Password": "Passw0rd!"})
     )
     assert body["__type"] not in (
-        "MissingAuthenticationTokenException", "InvalidSignatureException"
+        "MissingAuthenticationTokenException",
+        "InvalidSignatureException",
     )
 
 
@@ -167,8 +184,9 @@ def test_acknowledged_update_survives_sigkill(db_url: str) -> None:
     server = Server(db=db_url).start()
     client = server.client()
     pool_id = client.create_user_pool(PoolName="durable")["UserPool"]["Id"]
-    client.update_user_pool(UserPoolId=pool_id, DeletionProtection="ACTIVE",
-                            UserPoolTags={"k": "v"})
+    client.update_user_pool(
+        UserPoolId=pool_id, DeletionProtection="ACTIVE", UserPoolTags={"k": "v"}
+    )
     server.stop(signal.SIGKILL)
     restarted = Server(db=db_url).start()
     try:
@@ -229,5 +247,3 @@ def test_settings_from_environment_and_toml(tmp_path: Path) -> None:
         assert ":111111111111:" in body["UserPool"]["Arn"]  # environment beats TOML
     finally:
         server.stop()
-
-

@@ -38,7 +38,10 @@ def build_app(settings: Settings) -> Starlette:
     async def reset(_request: Request) -> Response:
         if not settings.open_mode:
             return JSONResponse(
-                {"__type": "AccessDeniedException", "message": "Reset is disabled when credentials are configured"},
+                {
+                    "__type": "AccessDeniedException",
+                    "message": "Reset is disabled when credentials are configured",
+                },
                 403,
             )
         with store.transaction() as tx:

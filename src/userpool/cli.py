@@ -16,8 +16,12 @@ from userpool.store.engine import is_sqlite, make_engine
 
 _common = [
     click.option("--db", help="Database URL (sqlite:///path or postgresql://…)."),
-    click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
-                 help="TOML settings file (also USERPOOL_CONFIG)."),
+    click.option(
+        "--config",
+        "config_file",
+        type=click.Path(exists=True, dir_okay=False),
+        help="TOML settings file (also USERPOOL_CONFIG).",
+    ),
 ]
 
 
@@ -41,15 +45,24 @@ def main() -> None:
 @click.option("--region", help="Default region (default us-east-1).")
 @click.option("--account-id", help="Account id in ARNs (default 123456789012).")
 @click.option("--issuer-base", help="Base of the tokens' iss; may contain {region}.")
-@click.option("--credentials", type=click.Path(exists=True, dir_okay=False),
-              help="File of ACCESS_KEY_ID:SECRET lines; enables SigV4 checks.")
-@click.option("--insecure-open", is_flag=True, default=None,
-              help="Allow a non-loopback bind without credentials (anyone may call anything).")
+@click.option(
+    "--credentials",
+    type=click.Path(exists=True, dir_okay=False),
+    help="File of ACCESS_KEY_ID:SECRET lines; enables SigV4 checks.",
+)
+@click.option(
+    "--insecure-open",
+    is_flag=True,
+    default=None,
+    help="Allow a non-loopback bind without credentials (anyone may call anything).",
+)
 @click.option("--log-level", type=click.Choice(["debug", "info", "warning", "error"]))
 def serve(config_file: str | None, **flags: Any) -> None:
     """Serve the cognito-idp API."""
     settings = config.load(flags, config_file)
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
     if settings.host not in LOOPBACK_HOSTS and settings.open_mode and not settings.insecure_open:
         raise click.UsageError(
             f"refusing to bind {settings.host} with no credentials configured: anyone could call "

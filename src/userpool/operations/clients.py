@@ -79,7 +79,11 @@ def list_user_pool_clients(ctx: Context, req: Request) -> Response:
         rows, more = pagination.page(tx.list(KIND, req["UserPoolId"], after, limit + 1), limit)
     response: Response = {
         "UserPoolClients": [
-            {"ClientId": c["ClientId"], "UserPoolId": c["UserPoolId"], "ClientName": c["ClientName"]}
+            {
+                "ClientId": c["ClientId"],
+                "UserPoolId": c["UserPoolId"],
+                "ClientName": c["ClientName"],
+            }
             for _key, c in rows
         ]
     }

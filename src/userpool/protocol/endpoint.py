@@ -27,11 +27,17 @@ from userpool.store import Store
 log = logging.getLogger("userpool.protocol")
 
 CONTENT_TYPE = "application/x-amz-json-1.1"
-ACCEPTED_CONTENT_TYPES = {"application/x-amz-json-1.1", "application/x-amz-json-1.0", "application/json"}
+ACCEPTED_CONTENT_TYPES = {
+    "application/x-amz-json-1.1",
+    "application/x-amz-json-1.0",
+    "application/json",
+}
 MAX_BODY = 2 * 1024 * 1024  # the largest modelled input (a 1 MB asset, base64) fits
 
 
-def json_response(body: Any, request_id: str, status: int = 200, error: str | None = None) -> Response:
+def json_response(
+    body: Any, request_id: str, status: int = 200, error: str | None = None
+) -> Response:
     headers = {"x-amzn-RequestId": request_id, **cors.RESPONSE_HEADERS}
     if error is not None:
         headers["x-amzn-ErrorType"] = error
@@ -39,7 +45,9 @@ def json_response(body: Any, request_id: str, status: int = 200, error: str | No
 
 
 def error_response(exc: CognitoError, request_id: str) -> Response:
-    return json_response({"__type": exc.code, "message": exc.message}, request_id, exc.status, exc.code)
+    return json_response(
+        {"__type": exc.code, "message": exc.message}, request_id, exc.status, exc.code
+    )
 
 
 class Endpoint:
@@ -63,7 +71,11 @@ class Endpoint:
 
     async def dispatch(self, request: Request, request_id: str) -> dict[str, Any]:
         target = request.headers.get("x-amz-target", "")
-        name = target.removeprefix(model.TARGET_PREFIX) if target.startswith(model.TARGET_PREFIX) else ""
+        name = (
+            target.removeprefix(model.TARGET_PREFIX)
+            if target.startswith(model.TARGET_PREFIX)
+            else ""
+        )
         op = model.operation(name) if name else None
         if op is None:
             raise UnknownOperation(f"Unknown operation: {target or '(no X-Amz-Target header)'}")

@@ -108,9 +108,7 @@ class _Walker:
             shape.type_name in ("integer", "long") and isinstance(value, bool)
         )
         if wrong:
-            raise Serialization(
-                f"Unexpected value type for '{path}': expected {shape.type_name}"
-            )
+            raise Serialization(f"Unexpected value type for '{path}': expected {shape.type_name}")
         if shape.type_name == "blob":
             try:
                 return base64.b64decode(value, validate=True)
@@ -163,7 +161,9 @@ class _Walker:
                 if problem not in problems:
                     problems.append(problem)
         if problems:
-            self.fail(path, value, member, "Member must satisfy constraint: [" + ", ".join(problems) + "]")
+            self.fail(
+                path, value, member, "Member must satisfy constraint: [" + ", ".join(problems) + "]"
+            )
 
     def walk_map(self, shape: MapShape, value: dict[str, Any], path: str) -> None:
         for problem in _size_problems(shape, len(value)):
@@ -184,9 +184,19 @@ class _Walker:
                 if problem not in value_problems:
                     value_problems.append(problem)
         if key_problems:
-            self.fail(path, value, shape, "Map keys must satisfy constraint: [" + ", ".join(key_problems) + "]")
+            self.fail(
+                path,
+                value,
+                shape,
+                "Map keys must satisfy constraint: [" + ", ".join(key_problems) + "]",
+            )
         if value_problems:
-            self.fail(path, value, shape, "Map value must satisfy constraint: [" + ", ".join(value_problems) + "]")
+            self.fail(
+                path,
+                value,
+                shape,
+                "Map value must satisfy constraint: [" + ", ".join(value_problems) + "]",
+            )
 
 
 def validation_errors(shape: StructureShape | None, params: dict[str, Any]) -> list[str]:

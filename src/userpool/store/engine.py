@@ -30,7 +30,7 @@ def make_engine(url: str, *, pool_size: int = 8) -> Engine:
 
 
 def _configure_sqlite(engine: Engine) -> None:
-    """WAL, commits fsynced (synchronous=FULL), foreign keys, and BEGIN IMMEDIATE for write transactions.
+    """WAL, fsynced commits (synchronous=FULL), foreign keys, BEGIN IMMEDIATE for writes.
 
     pysqlite's own transaction handling is switched off so that SQLAlchemy's ``begin()`` issues
     ``BEGIN IMMEDIATE``: a read-modify-write (UpdateUserPool) takes the write lock up front and

@@ -185,9 +185,13 @@ class Tx:
         )
         return {row[0]: _load(row[1]) for row in rows}
 
-    def insert_domain(self, domain: str, pool_id: str, slot: str, doc: dict[str, Any], now: float) -> None:
+    def insert_domain(
+        self, domain: str, pool_id: str, slot: str, doc: dict[str, Any], now: float
+    ) -> None:
         self._insert(
-            insert(domains).values(domain=domain, pool_id=pool_id, slot=slot, doc=_dump(doc), created_at=now)
+            insert(domains).values(
+                domain=domain, pool_id=pool_id, slot=slot, doc=_dump(doc), created_at=now
+            )
         )
 
     def replace_domain(self, domain: str, doc: dict[str, Any]) -> None:

@@ -25,8 +25,12 @@ def upgrade() -> None:
     op.create_index("ix_user_pools_region_created", "user_pools", ["region", "created_at", "id"])
     op.create_table(
         "pool_resources",
-        sa.Column("pool_id", sa.String(55), sa.ForeignKey("user_pools.id", ondelete="CASCADE"),
-                  nullable=False),
+        sa.Column(
+            "pool_id",
+            sa.String(55),
+            sa.ForeignKey("user_pools.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
         sa.Column("kind", sa.String(32), nullable=False),
         sa.Column("key", sa.String(2048), nullable=False),
         sa.Column("doc", sa.Text, nullable=False),
@@ -38,8 +42,12 @@ def upgrade() -> None:
     op.create_table(
         "domains",
         sa.Column("domain", sa.String(263), primary_key=True),
-        sa.Column("pool_id", sa.String(55), sa.ForeignKey("user_pools.id", ondelete="CASCADE"),
-                  nullable=False),
+        sa.Column(
+            "pool_id",
+            sa.String(55),
+            sa.ForeignKey("user_pools.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
         sa.Column("slot", sa.String(8), nullable=False),
         sa.Column("doc", sa.Text, nullable=False),
         sa.Column("created_at", sa.Float, nullable=False),
