@@ -105,6 +105,19 @@ def secret_id_for(client_id: str, now: float) -> str:
     return f"{client_id}--{int(now * 1000)}"
 
 
+def unused_secret_id(current: Mapping[str, Any], now: float) -> str:
+    """``secret_id_for`` the request time, moved on by a millisecond while it is taken.
+
+    A secret added within the same millisecond as the client's creation (or as a secret it
+    replaced) would otherwise reuse an ID.
+    """
+    taken = {s["ClientSecretId"] for s in current.get("_Secrets", [])}
+    millis = int(now * 1000)
+    while (candidate := f"{current['ClientId']}--{millis}") in taken:
+        millis += 1
+    return candidate
+
+
 def new_client(
     request: Mapping[str, Any],
     *,

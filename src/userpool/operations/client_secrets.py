@@ -18,7 +18,7 @@ def add_user_pool_client_secret(ctx: Context, req: Request) -> Response:
         client, descriptor = clients.add_secret(
             current,
             secret=supplied or ids.client_secret(),
-            secret_id=clients.secret_id_for(current["ClientId"], ctx.now()),
+            secret_id=clients.unused_secret_id(current, ctx.now()),
             now=ctx.now(),
             generated=supplied is None,
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from userpool.domain import pool_settings as rules
+from userpool.domain.errors import InternalError
 from userpool.operations import Context, Request, Response, operation
 from userpool.operations.common import require_client, require_pool
 from userpool.store import Duplicate
@@ -97,5 +98,6 @@ def get_signing_certificate(ctx: Context, req: Request) -> Response:
                 doc = fresh
             except Duplicate:
                 doc = tx.get(CERT_KIND, pool_id, CERT_KEY)
-    assert doc is not None
+    if doc is None:  # deleted between the insert attempt and the re-read
+        raise InternalError("The signing certificate could not be read.")
     return {"Certificate": doc["Certificate"]}
