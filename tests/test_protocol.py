@@ -183,3 +183,15 @@ def test_an_operation_not_implemented_yet_answers_cleanly(server: Server, name: 
         "message": f"userpool does not implement {name} yet",
     }
     assert headers["x-amzn-errortype"] == "NotImplementedException"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"), [("GET", "/", 405), ("POST", "/nope", 405), ("GET", "/nope", 405)]
+)
+def test_unknown_paths_and_methods_answer_json(
+    server: Server, method: str, path: str, status: int
+) -> None:
+    code, headers, body = server.raw(None, "{}", method=method, path=path)
+    assert code == status
+    assert body["__type"] == "UnknownOperationException"
+    assert headers["access-control-allow-origin"] == "*"

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -60,10 +61,24 @@ def build_app(settings: Settings) -> Starlette:
         Route("/moto-api/reset", reset, methods=["POST"]),
         Route("/{path:path}", cors.preflight, methods=["OPTIONS"]),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={HTTPException: _http_error},
+    )
     app.state.store = store
     app.state.settings = settings
     return app
+
+
+async def _http_error(_request: Request, exc: Exception) -> Response:
+    """Unknown paths and methods get a JSON answer too (never a bare text page)."""
+    assert isinstance(exc, HTTPException)
+    return JSONResponse(
+        {"__type": "UnknownOperationException", "message": exc.detail},
+        exc.status_code,
+        headers=cors.RESPONSE_HEADERS,
+    )
 
 
 def create_app() -> Starlette:

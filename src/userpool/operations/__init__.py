@@ -74,10 +74,7 @@ def operation(name: str) -> Callable[[Handler], Handler]:
 
 
 def load() -> dict[str, Handler]:
+    """Import every operation module (registering its operations) and return the registry."""
     for module in MODULES:
-        try:
-            importlib.import_module(f"{__name__}.{module}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{module}":
-                raise
+        importlib.import_module(f"{__name__}.{module}")
     return REGISTRY

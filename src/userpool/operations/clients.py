@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from userpool.domain import clients, ids, pagination
+from userpool.domain.errors import InternalError, ResourceNotFound
 from userpool.operations import Context, Request, Response, operation
 from userpool.operations.common import custom_scopes, provider_names, require_client, require_pool
 from userpool.store import Duplicate
@@ -31,6 +32,8 @@ def create_user_pool_client(ctx: Context, req: Request) -> Response:
                 break
             except Duplicate:  # a 36^26 id collision: draw again
                 continue
+        else:
+            raise InternalError("Could not allocate a client id.")
     return {"UserPoolClient": clients.public_view(client)}
 
 
@@ -62,9 +65,11 @@ def update_user_pool_client(ctx: Context, req: Request) -> Response:
 @operation("DeleteUserPoolClient")
 def delete_user_pool_client(ctx: Context, req: Request) -> Response:
     with ctx.store.transaction() as tx:
-        require_pool(tx, req["UserPoolId"])
-        require_client(tx, req["UserPoolId"], req["ClientId"])
-        tx.remove(KIND, req["UserPoolId"], req["ClientId"])
+        # Lock the pool like Update and the secret operations do, so a delete can't interleave
+        # with a read-modify-write of the same client (which would then "succeed" on nothing).
+        pool = require_pool(tx, req["UserPoolId"], for_update=True)
+        if not tx.remove(KIND, pool["Id"], req["ClientId"]):
+            raise ResourceNotFound(f"User pool client {req['ClientId']} does not exist.")
     return {}
 
 
