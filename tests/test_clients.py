@@ -752,6 +752,7 @@ def test_update_with_nothing_gives_a_default_client(cognito: Any, pool_id: str) 
 
 def test_update_keeps_identity_and_moves_last_modified(cognito: Any, pool_id: str) -> None:
     client = create(cognito, pool_id, "original", GenerateSecret=True)
+    assert describe(cognito, pool_id, client["ClientId"]) == client  # also lets the clock move
     updated = cognito.update_user_pool_client(
         UserPoolId=pool_id, ClientId=client["ClientId"], RefreshTokenValidity=10
     )["UserPoolClient"]
@@ -1058,3 +1059,23 @@ def test_cli_create_and_describe(server: Server, pool_id: str) -> None:
     described = server.cli("describe-user-pool-client", "--user-pool-id", pool_id,
                            "--client-id", client["ClientId"], check=True)
     assert json.loads(described.stdout)["UserPoolClient"] == client
+
+
+def test_deleting_a_client_removes_what_belongs_to_it(cognito: Any, pool_id: str) -> None:
+    client_id = cognito.create_user_pool_client(UserPoolId=pool_id, ClientName="doomed")[
+        "UserPoolClient"
+    ]["ClientId"]
+    style = cognito.create_managed_login_branding(
+        UserPoolId=pool_id, ClientId=client_id, UseCognitoProvidedValues=True
+    )["ManagedLoginBranding"]["ManagedLoginBrandingId"]
+    terms_id = cognito.create_terms(
+        UserPoolId=pool_id, ClientId=client_id, TermsName="terms-of-use", TermsSource="LINK",
+        Enforcement="NONE", Links={"cognito:default": "https://example.com/terms"},
+    )["Terms"]["TermsId"]
+    cognito.delete_user_pool_client(UserPoolId=pool_id, ClientId=client_id)
+    with pytest.raises(ClientError) as err:
+        cognito.describe_managed_login_branding(UserPoolId=pool_id, ManagedLoginBrandingId=style)
+    assert err.value.response["Error"]["Code"] == "ResourceNotFoundException"
+    with pytest.raises(ClientError) as err:
+        cognito.describe_terms(UserPoolId=pool_id, TermsId=terms_id)
+    assert err.value.response["Error"]["Code"] == "ResourceNotFoundException"

@@ -105,3 +105,11 @@ def delete_managed_login_branding(ctx: Context, req: Request) -> Response:
         tx.remove(KIND, pool_id, doc["ManagedLoginBrandingId"])
         tx.remove(BY_CLIENT, pool_id, doc["_ClientId"])
     return {}
+
+
+def forget_client(tx: Tx, pool_id: str, client_id: str) -> None:
+    """DeleteUserPoolClient: the client's branding style goes with it."""
+    link = tx.get(BY_CLIENT, pool_id, client_id)
+    if link is not None:
+        tx.remove(KIND, pool_id, link["Id"])
+        tx.remove(BY_CLIENT, pool_id, client_id)

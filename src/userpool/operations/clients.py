@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from userpool.domain import clients, ids, pagination
 from userpool.domain.errors import InternalError, ResourceNotFound
-from userpool.operations import Context, Request, Response, operation
+from userpool.operations import (
+    Context,
+    Request,
+    Response,
+    branding,
+    operation,
+    pool_settings,
+    terms,
+    ui_customization,
+)
 from userpool.operations.common import custom_scopes, provider_names, require_client, require_pool
 from userpool.store import Duplicate
 
@@ -70,6 +79,8 @@ def delete_user_pool_client(ctx: Context, req: Request) -> Response:
         pool = require_pool(tx, req["UserPoolId"], for_update=True)
         if not tx.remove(KIND, pool["Id"], req["ClientId"]):
             raise ResourceNotFound(f"User pool client {req['ClientId']} does not exist.")
+        for module in (branding, terms, ui_customization, pool_settings):
+            module.forget_client(tx, pool["Id"], req["ClientId"])
     return {}
 
 

@@ -12,7 +12,7 @@ from userpool.domain import pool_settings as rules
 from userpool.domain.errors import InternalError
 from userpool.operations import Context, Request, Response, operation
 from userpool.operations.common import require_client, require_pool
-from userpool.store import Duplicate
+from userpool.store import Duplicate, Tx
 
 LOG_KIND, LOG_KEY = "log_delivery", "pool"
 RISK_KIND, POOL_LEVEL = "risk_config", ""
@@ -101,3 +101,8 @@ def get_signing_certificate(ctx: Context, req: Request) -> Response:
     if doc is None:  # deleted between the insert attempt and the re-read
         raise InternalError("The signing certificate could not be read.")
     return {"Certificate": doc["Certificate"]}
+
+
+def forget_client(tx: Tx, pool_id: str, client_id: str) -> None:
+    """DeleteUserPoolClient: the client's own risk configuration goes with it."""
+    tx.remove(RISK_KIND, pool_id, client_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from userpool.domain import ids, pagination, pools
+from userpool.domain.errors import InvalidParameter
 from userpool.operations import Context, Request, Response, operation
 from userpool.operations.common import require_pool
 from userpool.store import Duplicate, Tx
@@ -71,10 +72,7 @@ _LIST_KIND = "pools"
 @operation("ListUserPools")
 def list_user_pools(ctx: Context, req: Request) -> Response:
     limit = req.get("MaxResults", 60)
-    after = None
-    if req.get("NextToken"):
-        position = pagination.decode(req["NextToken"], kind=_LIST_KIND)
-        after = (float(position["c"]), str(position["i"]))
+    after = _list_position(req["NextToken"]) if req.get("NextToken") else None
     with ctx.store.reader() as tx:
         rows, more = pagination.page(tx.list_pools(ctx.region, after, limit + 1), limit)
     response: Response = {"UserPools": [_description(pool) for pool in rows]}
@@ -84,6 +82,16 @@ def list_user_pools(ctx: Context, req: Request) -> Response:
             {"k": _LIST_KIND, "c": last["CreationDate"], "i": last["Id"]}
         )
     return response
+
+
+def _list_position(token: str) -> tuple[float, str]:
+    """Where a ListUserPools NextToken continues: (CreationDate, Id) of the last pool listed."""
+    position = pagination.decode(token, kind=_LIST_KIND)
+    created, pool_id = position.get("c"), position.get("i")
+    valid_date = isinstance(created, (int, float)) and not isinstance(created, bool)
+    if not valid_date or not isinstance(pool_id, str):
+        raise InvalidParameter("Invalid pagination token.")
+    return float(created), pool_id
 
 
 @operation("AddCustomAttributes")

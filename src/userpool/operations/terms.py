@@ -135,3 +135,11 @@ def _token_position(token: str | None, pool_id: str) -> str | None:
     if position.get("p") != pool_id or not isinstance(position.get("a"), str):
         raise InvalidParameter("Invalid pagination token.")
     return position["a"]
+
+
+def forget_client(tx: Tx, pool_id: str, client_id: str) -> None:
+    """DeleteUserPoolClient: the client's terms documents go with it."""
+    for terms_id, doc in tx.list(KIND, pool_id):
+        if doc["ClientId"] == client_id:
+            tx.remove(KIND, pool_id, terms_id)
+            tx.remove(BY_NAME, pool_id, _name_key(client_id, doc["TermsName"]))

@@ -72,3 +72,8 @@ def get_ui_customization(ctx: Context, req: Request) -> Response:
     if doc is None:
         return {"UICustomization": {}}
     return {"UICustomization": ui.public_view(doc, _base_url(ctx))}
+
+
+def forget_client(tx: Tx, pool_id: str, client_id: str) -> None:
+    """DeleteUserPoolClient: the client's own customization goes with it."""
+    tx.remove(KIND, pool_id, client_id)
