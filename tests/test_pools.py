@@ -6,7 +6,9 @@ Sources of AWS's behaviour: shared/reference/cognito.md §1 and docs/update-user
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import itertools
 import json
 import uuid
 from collections.abc import Callable
@@ -164,7 +166,7 @@ def updatable(pool: dict[str, Any]) -> dict[str, Any]:
 
 # -- CreateUserPool / DescribeUserPool ----------------------------------------------------------
 def test_fresh_pool_has_every_default(cognito: Any) -> None:
-    before = dt.datetime.now(dt.timezone.utc)
+    before = dt.datetime.now(dt.UTC)
     created = create(cognito, PoolName="defaults")
     pool = describe(cognito, created["Id"])
     assert pool == created
@@ -173,7 +175,7 @@ def test_fresh_pool_has_every_default(cognito: Any) -> None:
     assert pool["Arn"] == f"arn:aws:cognito-idp:{REGION}:123456789012:userpool/{pool['Id']}"
     assert pool["CreationDate"] == pool["LastModifiedDate"]
     assert before - dt.timedelta(seconds=5) <= pool["CreationDate"]
-    assert pool["CreationDate"] <= dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=5)
+    assert pool["CreationDate"] <= dt.datetime.now(dt.UTC) + dt.timedelta(seconds=5)
     assert pool["SchemaAttributes"] == STANDARD_SCHEMA
     rest = {k: v for k, v in pool.items()
             if k not in ("Id", "Name", "Arn", "CreationDate", "LastModifiedDate",
@@ -438,7 +440,7 @@ def test_last_modified_moves_on_every_change_and_creation_date_does_not(
     for change in changes:
         change()
         seen.append(describe(cognito, pool_id))
-    for earlier, later in zip(seen, seen[1:], strict=False):
+    for earlier, later in itertools.pairwise(seen):
         assert later["LastModifiedDate"] > earlier["LastModifiedDate"]
         assert later["CreationDate"] == pool["CreationDate"]
     # A rejected change moves nothing.
@@ -854,6 +856,10 @@ def test_delete_unknown_pool_and_missing_id(cognito: Any, loose: Any) -> None:
 
 
 # -- ListUserPools --------------------------------------------------------------------------------
+def token(position: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(position).encode()).decode().rstrip("=")
+
+
 def list_all(cognito: Any, page_size: int) -> list[list[dict[str, Any]]]:
     pages, token = [], None
     while True:
@@ -902,7 +908,10 @@ def test_list_user_pools_max_results_and_token_validation(cognito: Any, loose: A
     create(cognito)
     create(cognito)
     assert len(cognito.list_user_pools(MaxResults=1)["UserPools"]) == 1
-    for forged in ("garbage", "eyJrIjoiZ3JvdXAiLCJjIjoxLCJpIjoieCJ9", "e30"):
+    forged_positions = [{"k": "group", "c": 1, "i": "x"}, {}, {"k": "pools"},
+                        {"k": "pools", "c": "x", "i": "y"}, {"k": "pools", "c": [1], "i": "y"},
+                        {"k": "pools", "c": 1.5, "i": 7}]
+    for forged in ["garbage", "!!!", *map(token, forged_positions)]:
         code, _ = rejected(cognito.list_user_pools, MaxResults=10, NextToken=forged)
         assert code == "InvalidParameterException", forged
 
@@ -1026,3 +1035,28 @@ def test_add_custom_attributes_rules_and_validation(
     assert code == "InvalidParameterException"
     assert "Member must satisfy enum value set: [String, Number, DateTime, Boolean]" in message
     assert len(describe(cognito, pool_id)["SchemaAttributes"]) == 20
+
+
+def test_pool_with_a_domain_cannot_be_deleted(cognito: Any, pool_id: str) -> None:
+    domain = f"del-{uuid.uuid4().hex[:10]}"
+    cognito.create_user_pool_domain(UserPoolId=pool_id, Domain=domain)
+    with pytest.raises(ClientError) as err:
+        cognito.delete_user_pool(UserPoolId=pool_id)
+    assert err.value.response["Error"] == {
+        "Code": "InvalidParameterException",
+        "Message": "User pool cannot be deleted. It has a domain configured that should be "
+        "deleted first.",
+    }
+    cognito.delete_user_pool_domain(UserPoolId=pool_id, Domain=domain)
+    cognito.delete_user_pool(UserPoolId=pool_id)
+
+
+def test_a_pool_is_invisible_from_another_region(server: Server, pool_id: str) -> None:
+    other = server.client(region_name="eu-west-1")
+    for call in (other.describe_user_pool, other.delete_user_pool):
+        with pytest.raises(ClientError) as err:
+            call(UserPoolId=pool_id)
+        assert err.value.response["Error"] == {
+            "Code": "ResourceNotFoundException",
+            "Message": f"User pool {pool_id} does not exist.",
+        }

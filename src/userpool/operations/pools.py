@@ -56,12 +56,20 @@ def update_user_pool(ctx: Context, req: Request) -> Response:
     return {}
 
 
+# [GH:rebuy-de/aws-nuke#330] [GH:hashicorp/terraform-provider-aws#16479]
+DOMAIN_CONFIGURED = (
+    "User pool cannot be deleted. It has a domain configured that should be deleted first."
+)
+
+
 @operation("DeleteUserPool")
 def delete_user_pool(ctx: Context, req: Request) -> Response:
     with ctx.store.transaction() as tx:
         pool = require_pool(tx, req["UserPoolId"], for_update=True)
         if pools.deletion_blocked(pool):
             raise pools.deletion_protected_error()
+        if tx.pool_domains(pool["Id"]):
+            raise InvalidParameter(DOMAIN_CONFIGURED)
         tx.delete_pool(pool["Id"])
     return {}
 

@@ -12,10 +12,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from userpool.config import Settings
+from userpool.domain import ids
 from userpool.domain.errors import (
     CognitoError,
     InternalError,
     NotImplementedOperation,
+    ResourceNotFound,
     Serialization,
     UnknownOperation,
 )
@@ -99,10 +101,12 @@ class Endpoint:
         handler = self.registry.get(name)
         if handler is None:
             raise NotImplementedOperation(f"userpool does not implement {name} yet")
+        region = caller.region or self.settings.region
+        _check_pool_region(params, region)
         ctx = Context(
             store=self.store,
             settings=self.settings,
-            region=caller.region or self.settings.region,
+            region=region,
             request_id=request_id,
             access_key=caller.access_key,
         )
@@ -110,6 +114,14 @@ class Endpoint:
         if inspect.isawaitable(result):
             result = await result
         return result
+
+
+def _check_pool_region(params: dict[str, Any], region: str) -> None:
+    """A pool id names its region; as on AWS, where every region is its own endpoint, a request
+    for another region cannot see the pool."""
+    pool_id = params.get("UserPoolId")
+    if isinstance(pool_id, str) and ids.region_of(pool_id) != region:
+        raise ResourceNotFound(f"User pool {pool_id} does not exist.")
 
 
 async def _read_body(request: Request) -> bytes:
