@@ -197,8 +197,8 @@ def test_acknowledged_update_survives_sigkill(db_url: str) -> None:
         restarted.stop()
 
 
-@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
-def test_two_processes_on_one_postgres_see_each_other(db_url: str) -> None:
+@both_stores
+def test_two_processes_on_one_database_see_each_other(db_url: str) -> None:
     first, second = Server(db=db_url).start(), Server(db=db_url).start()
     try:
         a, b = first.client(), second.client()
@@ -207,6 +207,19 @@ def test_two_processes_on_one_postgres_see_each_other(db_url: str) -> None:
         assert a.describe_user_pool(UserPoolId=pool_id)["UserPool"]["UserPoolTags"] == {
             "by": "second"
         }
+        # Reads right after another process's writes see them (SQLite's per-process read cache
+        # is dropped on any commit anywhere: store/point.py).
+        client_id = a.create_user_pool_client(UserPoolId=pool_id, ClientName="c0")[
+            "UserPoolClient"
+        ]["ClientId"]
+        for i in range(1, 6):
+            a.update_user_pool(UserPoolId=pool_id, UserPoolTags={"n": str(i)})
+            assert b.describe_user_pool(UserPoolId=pool_id)["UserPool"]["UserPoolTags"] == {
+                "n": str(i)
+            }
+            b.update_user_pool_client(UserPoolId=pool_id, ClientId=client_id, ClientName=f"c{i}")
+            described = a.describe_user_pool_client(UserPoolId=pool_id, ClientId=client_id)
+            assert described["UserPoolClient"]["ClientName"] == f"c{i}"
         b.create_group(UserPoolId=pool_id, GroupName="g")
         with pytest.raises(ClientError) as err:
             a.create_group(UserPoolId=pool_id, GroupName="g")

@@ -12,11 +12,12 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp
 
 from userpool import operations
 from userpool.config import Settings
 from userpool.protocol import cors
-from userpool.protocol.endpoint import Endpoint
+from userpool.protocol.endpoint import Endpoint, Receive, Scope, Send
 from userpool.store import Store
 from userpool.store.engine import make_engine
 
@@ -25,7 +26,7 @@ log = logging.getLogger("userpool")
 SETTINGS_ENV = "USERPOOL_SETTINGS_JSON"
 
 
-def build_app(settings: Settings) -> Starlette:
+def build_app(settings: Settings) -> ASGIApp:
     store = Store(make_engine(settings.db))
     endpoint = Endpoint(store, settings, operations.load())
 
@@ -55,19 +56,24 @@ def build_app(settings: Settings) -> Starlette:
         store.dispose()
 
     routes = [
-        Route("/", endpoint.handle, methods=["POST"]),
         Route("/health", health, methods=["GET"]),
         Route("/_userpool/reset", reset, methods=["POST"]),
         Route("/moto-api/reset", reset, methods=["POST"]),
         Route("/{path:path}", cors.preflight, methods=["OPTIONS"]),
     ]
-    app = Starlette(
+    pages = Starlette(
         routes=routes,
         lifespan=lifespan,
         exception_handlers={HTTPException: _http_error},
     )
-    app.state.store = store
-    app.state.settings = settings
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        """``POST /`` (every API operation) goes straight to the endpoint; the rest is routed."""
+        if scope["type"] == "http" and scope["method"] == "POST" and scope["path"] == "/":
+            await endpoint(scope, receive, send)
+        else:
+            await pages(scope, receive, send)
+
     return app
 
 
@@ -81,6 +87,6 @@ async def _http_error(_request: Request, exc: Exception) -> Response:
     )
 
 
-def create_app() -> Starlette:
+def create_app() -> ASGIApp:
     """Factory for uvicorn worker processes: settings arrive serialized in the environment."""
     return build_app(Settings.from_env(os.environ[SETTINGS_ENV]))

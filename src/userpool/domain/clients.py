@@ -93,7 +93,8 @@ _OPTIONAL_VALUES = (
 
 def public_view(client: Mapping[str, Any]) -> dict[str, Any]:
     """The ``UserPoolClientType`` shape: the stored client without underscore-prefixed keys."""
-    return {k: copy.deepcopy(v) for k, v in client.items() if not k.startswith("_")}
+    # Shallow: the caller serializes it at once (the hot path of DescribeUserPoolClient).
+    return {k: v for k, v in client.items() if not k.startswith("_")}
 
 
 def secret_id_for(client_id: str, now: float) -> str:

@@ -200,8 +200,11 @@ def deletion_protected_error() -> InvalidParameter:
 
 
 def public_view(pool: Pool) -> dict:
-    """The pool as DescribeUserPool shows it (without Domain and EstimatedNumberOfUsers)."""
-    return {k: copy.deepcopy(v) for k, v in pool.items() if not k.startswith("_")}
+    """The pool as DescribeUserPool shows it (without Domain and EstimatedNumberOfUsers).
+
+    Shallow: the caller serializes it at once (this is the hot path of DescribeUserPool).
+    """
+    return {k: v for k, v in pool.items() if not k.startswith("_")}
 
 
 def enabled_mfa_factors(pool: Pool) -> set[str]:

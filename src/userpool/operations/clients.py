@@ -48,9 +48,11 @@ def create_user_pool_client(ctx: Context, req: Request) -> Response:
 
 @operation("DescribeUserPoolClient")
 def describe_user_pool_client(ctx: Context, req: Request) -> Response:
-    with ctx.store.reader() as tx:
-        require_pool(tx, req["UserPoolId"])
-        client = require_client(tx, req["UserPoolId"], req["ClientId"])
+    client = ctx.store.get(KIND, req["UserPoolId"], req["ClientId"])
+    if client is None:  # which error: is it the pool or the client that is missing?
+        if not ctx.store.pool_exists(req["UserPoolId"]):
+            raise ResourceNotFound(f"User pool {req['UserPoolId']} does not exist.")
+        raise ResourceNotFound(f"User pool client {req['ClientId']} does not exist.")
     return {"UserPoolClient": clients.public_view(client)}
 
 

@@ -5,20 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from userpool.domain import ids, pagination, pools
-from userpool.domain.errors import InvalidParameter
+from userpool.domain.errors import InvalidParameter, ResourceNotFound
 from userpool.operations import Context, Request, Response, operation
 from userpool.operations.common import require_pool
-from userpool.store import Duplicate, Tx
+from userpool.store import Duplicate
 
 
-def describe(tx: Tx, pool: dict[str, Any]) -> dict[str, Any]:
-    """The UserPoolType DescribeUserPool returns: stored fields plus those computed now."""
+def describe(pool: dict[str, Any]) -> dict[str, Any]:
+    """The UserPoolType DescribeUserPool returns, from ``Store.describe_pool``'s document."""
     view = pools.public_view(pool)
-    slots = tx.pool_domains(pool["Id"])
-    if "prefix" in slots:
-        view["Domain"] = slots["prefix"]["Domain"]
-    if "custom" in slots:
-        view["CustomDomain"] = slots["custom"]["Domain"]
+    if pool.get("_Domain"):
+        view["Domain"] = pool["_Domain"]
+    if pool.get("_CustomDomain"):
+        view["CustomDomain"] = pool["_CustomDomain"]
     view["EstimatedNumberOfUsers"] = pool.get("_UserCount", 0)
     return view
 
@@ -39,13 +38,15 @@ def create_user_pool(ctx: Context, req: Request) -> Response:
                 break
             except Duplicate:  # a 62^9 id collision: draw again
                 continue
-        return {"UserPool": describe(tx, pool)}
+        return {"UserPool": describe(pool)}
 
 
 @operation("DescribeUserPool")
 def describe_user_pool(ctx: Context, req: Request) -> Response:
-    with ctx.store.reader() as tx:
-        return {"UserPool": describe(tx, require_pool(tx, req["UserPoolId"]))}
+    pool = ctx.store.describe_pool(req["UserPoolId"])
+    if pool is None:
+        raise ResourceNotFound(f"User pool {req['UserPoolId']} does not exist.")
+    return {"UserPool": describe(pool)}
 
 
 @operation("UpdateUserPool")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import inspect
 import logging
+import random
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import orjson
-from starlette.requests import Request
-from starlette.responses import Response
+from starlette.datastructures import Headers
 
 from userpool.config import Settings
 from userpool.domain import ids
@@ -37,23 +38,43 @@ ACCEPTED_CONTENT_TYPES = {
 MAX_BODY = 2 * 1024 * 1024  # the largest modelled input (a 1 MB asset, base64) fits
 
 
-def json_response(
-    body: Any, request_id: str, status: int = 200, error: str | None = None
-) -> Response:
-    headers = {"x-amzn-RequestId": request_id, **cors.RESPONSE_HEADERS}
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+_BASE_HEADERS = [
+    (b"content-type", CONTENT_TYPE.encode()),
+    *((name.lower().encode(), value.encode()) for name, value in cors.RESPONSE_HEADERS.items()),
+]
+
+
+async def send_json(
+    send: Send, body: Any, request_id: str, status: int = 200, error: str | None = None
+) -> None:
+    payload = orjson.dumps(body)
+    headers = [
+        *_BASE_HEADERS,
+        (b"content-length", str(len(payload)).encode()),
+        (b"x-amzn-requestid", request_id.encode()),
+    ]
     if error is not None:
-        headers["x-amzn-ErrorType"] = error
-    return Response(orjson.dumps(body), status, headers=headers, media_type=CONTENT_TYPE)
+        headers.append((b"x-amzn-errortype", error.encode()))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": payload})
 
 
-def error_response(exc: CognitoError, request_id: str) -> Response:
-    return json_response(
-        {"__type": exc.code, "message": exc.message}, request_id, exc.status, exc.code
-    )
+_ids = random.Random()  # seeded from os.urandom once per process
+
+
+def new_request_id() -> str:
+    """A version-4 UUID, as AWS's request ids are. Request ids are not secrets, so they come from
+    a per-process PRNG: ``uuid.uuid4()`` costs a getrandom(2) system call per request."""
+    return str(uuid.UUID(int=_ids.getrandbits(128), version=4))
 
 
 class Endpoint:
-    """The ASGI endpoint for ``POST /``."""
+    """``POST /`` as a bare ASGI application: the request path is kept lean on purpose (it is
+    the hot path of every operation), without routing or middleware in front of it."""
 
     def __init__(self, store: Store, settings: Settings, registry: dict[str, Handler]) -> None:
         self.store = store
@@ -61,18 +82,27 @@ class Endpoint:
         self.registry = registry
         self.unauthenticated = model.unauthenticated_operations()
 
-    async def handle(self, request: Request) -> Response:
-        request_id = str(uuid.uuid4())
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request_id = new_request_id()
         try:
-            return json_response(await self.dispatch(request, request_id), request_id)
+            result = await self.dispatch(scope, receive, request_id)
         except CognitoError as exc:
-            return error_response(exc, request_id)
+            await send_json(
+                send, {"__type": exc.code, "message": exc.message}, request_id, exc.status, exc.code
+            )
+            return
         except Exception:
             log.exception("internal error in request %s", request_id)
-            return error_response(InternalError("Internal server error"), request_id)
+            error = InternalError("Internal server error")
+            await send_json(
+                send, {"__type": error.code, "message": error.message}, request_id, 500, error.code
+            )
+            return
+        await send_json(send, result, request_id)
 
-    async def dispatch(self, request: Request, request_id: str) -> dict[str, Any]:
-        target = request.headers.get("x-amz-target", "")
+    async def dispatch(self, scope: Scope, receive: Receive, request_id: str) -> dict[str, Any]:
+        headers = Headers(scope=scope)
+        target = headers.get("x-amz-target", "")
         name = (
             target.removeprefix(model.TARGET_PREFIX)
             if target.startswith(model.TARGET_PREFIX)
@@ -81,19 +111,19 @@ class Endpoint:
         op = model.operation(name) if name else None
         if op is None:
             raise UnknownOperation(f"Unknown operation: {target or '(no X-Amz-Target header)'}")
-        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        media = headers.get("content-type", "").split(";")[0].strip().lower()
         if media not in ACCEPTED_CONTENT_TYPES:
             raise Serialization(f"Unsupported content type: {media or '(none)'}")
-        body = await _read_body(request)
+        body = await _read_body(receive)
         params = _parse(body)
 
-        caller = sigv4.Caller(access_key=None, region=sigv4.region_from_headers(request.headers))
+        caller = sigv4.Caller(access_key=None, region=sigv4.region_from_headers(headers))
         if name not in self.unauthenticated and not self.settings.open_mode:
             caller = sigv4.verify(
-                request.method,
-                request.scope.get("raw_path", b"/").decode("latin-1"),
-                request.scope.get("query_string", b"").decode("latin-1"),
-                request.headers,
+                scope["method"],
+                scope.get("raw_path", b"/").decode("latin-1"),
+                scope.get("query_string", b"").decode("latin-1"),
+                headers,
                 body,
                 self.settings.credential_pairs,
             )
@@ -124,14 +154,20 @@ def _check_pool_region(params: dict[str, Any], region: str) -> None:
         raise ResourceNotFound(f"User pool {pool_id} does not exist.")
 
 
-async def _read_body(request: Request) -> bytes:
+async def _read_body(receive: Receive) -> bytes:
     """The body, refused past MAX_BODY; the rest is drained so the client sees our answer."""
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise Serialization("Client disconnected before the body was read")
+        chunk = message.get("body", b"")
         size += len(chunk)
         if size <= MAX_BODY:
             chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
     if size > MAX_BODY:
         raise Serialization(f"Request body exceeds {MAX_BODY} bytes")
     return b"".join(chunks)

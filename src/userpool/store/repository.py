@@ -11,10 +11,22 @@ from contextlib import contextmanager
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Engine, and_, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from userpool.store.engine import is_sqlite
+from userpool.store.point import PointReader
 from userpool.store.tables import domains, metadata, pool_resources, user_pools
 
 
@@ -45,10 +57,8 @@ class Tx:
 
     # -- user pools -------------------------------------------------------------------------
     def get_pool(self, pool_id: str, *, for_update: bool = False) -> dict[str, Any] | None:
-        stmt = select(user_pools.c.doc, user_pools.c.user_count).where(user_pools.c.id == pool_id)
-        if for_update:
-            stmt = stmt.with_for_update()
-        row = self.conn.execute(stmt).first()
+        """The stored pool, with ``_UserCount``; ``for_update`` locks its row (PostgreSQL)."""
+        row = self.conn.execute(_POOL_FOR_UPDATE if for_update else _POOL, {"id": pool_id}).first()
         if row is None:
             return None
         doc = _load(row[0])
@@ -96,13 +106,7 @@ class Tx:
 
     # -- resources inside a pool -------------------------------------------------------------
     def get(self, kind: str, pool_id: str, key: str) -> dict[str, Any] | None:
-        row = self.conn.execute(
-            select(pool_resources.c.doc).where(
-                pool_resources.c.pool_id == pool_id,
-                pool_resources.c.kind == kind,
-                pool_resources.c.key == key,
-            )
-        ).first()
+        row = self.conn.execute(_RESOURCE, {"pool_id": pool_id, "kind": kind, "key": key}).first()
         return None if row is None else _load(row[0])
 
     def insert(self, kind: str, pool_id: str, key: str, doc: dict[str, Any], now: float) -> None:
@@ -206,19 +210,74 @@ class Tx:
             self.conn.execute(delete(table))
 
 
+def _pool_view(row: tuple[Any, ...]) -> dict[str, Any]:
+    doc = _load(row[0])
+    doc["_UserCount"], doc["_Domain"], doc["_CustomDomain"] = row[1], row[2], row[3]
+    return doc
+
+
+def _first_doc(row: tuple[Any, ...]) -> dict[str, Any]:
+    return _load(row[0])
+
+
+# Statements of the hot read paths, built once (building a statement costs more than running it).
+_POOL = select(user_pools.c.doc, user_pools.c.user_count).where(user_pools.c.id == bindparam("id"))
+_POOL_FOR_UPDATE = _POOL.with_for_update()
+
+
+def _domain_of(slot: str) -> Any:
+    return (
+        select(domains.c.domain)
+        .where(domains.c.pool_id == user_pools.c.id, domains.c.slot == slot)
+        .scalar_subquery()
+    )
+
+
+_POOL_WITH_DOMAINS = select(
+    user_pools.c.doc, user_pools.c.user_count, _domain_of("prefix"), _domain_of("custom")
+).where(user_pools.c.id == bindparam("id"))
+_POOL_EXISTS = select(user_pools.c.id).where(user_pools.c.id == bindparam("id"))
+_RESOURCE = select(pool_resources.c.doc).where(
+    pool_resources.c.pool_id == bindparam("pool_id"),
+    pool_resources.c.kind == bindparam("kind"),
+    pool_resources.c.key == bindparam("key"),
+)
+
+
 def _strip(doc: dict[str, Any]) -> dict[str, Any]:
     """Fields computed at read time are never stored."""
-    return {
-        k: v
-        for k, v in doc.items()
-        if k not in ("Domain", "CustomDomain", "EstimatedNumberOfUsers", "_UserCount")
-    }
+    return {k: v for k, v in doc.items() if k not in _COMPUTED}
+
+
+_COMPUTED = (
+    "Domain",
+    "CustomDomain",
+    "EstimatedNumberOfUsers",
+    "_UserCount",
+    "_Domain",
+    "_CustomDomain",
+)
 
 
 class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.sqlite = is_sqlite(str(engine.url))
+        self.point = PointReader(engine)
+
+    # -- single-statement reads of the hot paths (see store/point.py) -------------------------
+    def describe_pool(self, pool_id: str) -> dict[str, Any] | None:
+        """The pool with what DescribeUserPool computes at read time, in one statement:
+        ``_UserCount``, ``_Domain`` and ``_CustomDomain`` (None when absent). Read-only."""
+        return self.point.cached(_POOL_WITH_DOMAINS, {"id": pool_id}, _pool_view)
+
+    def get(self, kind: str, pool_id: str, key: str) -> dict[str, Any] | None:
+        """As ``Tx.get``, without a transaction. Read-only: the result may be shared."""
+        params = {"pool_id": pool_id, "kind": kind, "key": key}
+        return self.point.cached(_RESOURCE, params, _first_doc)
+
+    def pool_exists(self, pool_id: str) -> bool:
+        return self.point.first(_POOL_EXISTS, {"id": pool_id}) is not None
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
@@ -239,4 +298,5 @@ class Store:
         return True
 
     def dispose(self) -> None:
+        self.point.close()
         self.engine.dispose()
