@@ -82,8 +82,7 @@ _LIST_KIND = "pools"
 def list_user_pools(ctx: Context, req: Request) -> Response:
     limit = req.get("MaxResults", 60)
     after = _list_position(req["NextToken"]) if req.get("NextToken") else None
-    with ctx.store.reader() as tx:
-        rows, more = pagination.page(tx.list_pools(ctx.region, after, limit + 1), limit)
+    rows, more = pagination.page(ctx.store.list_pools(ctx.region, after, limit + 1), limit)
     response: Response = {"UserPools": [_description(pool) for pool in rows]}
     if more:
         last = rows[-1]

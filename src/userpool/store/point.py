@@ -55,8 +55,8 @@ class PointReader:
             self._compiled[key] = (str(compiled), order, dict(compiled.params))
         return self._compiled[key]
 
-    def first(self, stmt: Select[Any], params: dict[str, Any]) -> tuple[Any, ...] | None:
-        """The first row of ``stmt`` (a module-level statement: compiled once, keyed by id)."""
+    def rows(self, stmt: Select[Any], params: dict[str, Any]) -> list[tuple[Any, ...]]:
+        """Every row of ``stmt`` (a module-level statement: compiled once, keyed by id)."""
         sql, order, literals = self._sql(stmt)
         values = {**literals, **params}
         args: Any = [values[name] for name in order] if order is not None else values
@@ -66,25 +66,28 @@ class PointReader:
                     cursor = self._connection().cursor()
                     try:
                         cursor.execute(sql, args)
-                        return cursor.fetchone()
+                        return list(cursor.fetchall())
                     finally:
                         cursor.close()
                 except self.engine.dialect.loaded_dbapi.Error as exc:
                     self.close()
                     if attempt == 2 or not _is_disconnect(self.engine, exc):
                         raise DBAPIError.instance(sql, args, exc, Exception) from exc
-        return None  # unreachable
+        raise AssertionError("unreachable")
 
     def cached(
-        self, stmt: Select[Any], params: dict[str, Any], decode: Callable[[tuple[Any, ...]], T]
-    ) -> T | None:
-        """``decode(first row)`` (None without a row), cached on SQLite until the next commit.
+        self,
+        stmt: Select[Any],
+        params: dict[str, Any],
+        decode: Callable[[list[tuple[Any, ...]]], T],
+    ) -> T:
+        """``decode(rows)``, cached on SQLite until the next commit anywhere.
 
         Callers must treat the result as read-only: it is shared by later calls.
         """
         if not self._cacheable:
-            row = self.first(stmt, params)
-            return None if row is None else decode(row)
+            return decode(self.rows(stmt, params))
+        key = (id(stmt), *sorted(params.items()))
         with self._lock:
             cursor = self._connection().cursor()
             try:
@@ -94,11 +97,9 @@ class PointReader:
             if version != self._version or len(self._cache) > _CACHE_LIMIT:
                 self._cache.clear()
                 self._version = version
-            key = (id(stmt), *params.values())
             if key in self._cache:
                 return self._cache[key]
-        row = self.first(stmt, params)
-        value = None if row is None else decode(row)
+        value = decode(self.rows(stmt, params))
         with self._lock:
             if self._version == version:
                 self._cache[key] = value

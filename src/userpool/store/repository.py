@@ -89,21 +89,6 @@ class Tx:
         self.conn.execute(delete(domains).where(domains.c.pool_id == pool_id))
         self.conn.execute(delete(user_pools).where(user_pools.c.id == pool_id))
 
-    def list_pools(
-        self, region: str, after: tuple[float, str] | None, limit: int
-    ) -> list[dict[str, Any]]:
-        stmt = select(user_pools.c.doc).where(user_pools.c.region == region)
-        if after is not None:
-            created, pool_id = after
-            stmt = stmt.where(
-                or_(
-                    user_pools.c.created_at > created,
-                    and_(user_pools.c.created_at == created, user_pools.c.id > pool_id),
-                )
-            )
-        stmt = stmt.order_by(user_pools.c.created_at, user_pools.c.id).limit(limit)
-        return [_load(row[0]) for row in self.conn.execute(stmt)]
-
     # -- resources inside a pool -------------------------------------------------------------
     def get(self, kind: str, pool_id: str, key: str) -> dict[str, Any] | None:
         row = self.conn.execute(_RESOURCE, {"pool_id": pool_id, "kind": kind, "key": key}).first()
@@ -210,14 +195,21 @@ class Tx:
             self.conn.execute(delete(table))
 
 
-def _pool_view(row: tuple[Any, ...]) -> dict[str, Any]:
-    doc = _load(row[0])
-    doc["_UserCount"], doc["_Domain"], doc["_CustomDomain"] = row[1], row[2], row[3]
+def _pool_view(rows: list[tuple[Any, ...]]) -> dict[str, Any] | None:
+    if not rows:
+        return None
+    doc_text, user_count, domain, custom_domain = rows[0]
+    doc = _load(doc_text)
+    doc["_UserCount"], doc["_Domain"], doc["_CustomDomain"] = user_count, domain, custom_domain
     return doc
 
 
-def _first_doc(row: tuple[Any, ...]) -> dict[str, Any]:
-    return _load(row[0])
+def _first_doc(rows: list[tuple[Any, ...]]) -> dict[str, Any] | None:
+    return _load(rows[0][0]) if rows else None
+
+
+def _docs(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    return [_load(row[0]) for row in rows]
 
 
 # Statements of the hot read paths, built once (building a statement costs more than running it).
@@ -236,6 +228,27 @@ def _domain_of(slot: str) -> Any:
 _POOL_WITH_DOMAINS = select(
     user_pools.c.doc, user_pools.c.user_count, _domain_of("prefix"), _domain_of("custom")
 ).where(user_pools.c.id == bindparam("id"))
+_POOLS_FIRST = (
+    select(user_pools.c.doc)
+    .where(user_pools.c.region == bindparam("region"))
+    .order_by(user_pools.c.created_at, user_pools.c.id)
+    .limit(bindparam("limit"))
+)
+_POOLS_AFTER = (
+    select(user_pools.c.doc)
+    .where(
+        user_pools.c.region == bindparam("region"),
+        or_(
+            user_pools.c.created_at > bindparam("created"),
+            and_(
+                user_pools.c.created_at == bindparam("created"),
+                user_pools.c.id > bindparam("after_id"),
+            ),
+        ),
+    )
+    .order_by(user_pools.c.created_at, user_pools.c.id)
+    .limit(bindparam("limit"))
+)
 _POOL_EXISTS = select(user_pools.c.id).where(user_pools.c.id == bindparam("id"))
 _RESOURCE = select(pool_resources.c.doc).where(
     pool_resources.c.pool_id == bindparam("pool_id"),
@@ -271,13 +284,24 @@ class Store:
         ``_UserCount``, ``_Domain`` and ``_CustomDomain`` (None when absent). Read-only."""
         return self.point.cached(_POOL_WITH_DOMAINS, {"id": pool_id}, _pool_view)
 
+    def list_pools(
+        self, region: str, after: tuple[float, str] | None, limit: int
+    ) -> list[dict[str, Any]]:
+        """A page of the region's pools in creation order, starting after ``(created, id)``.
+        Read-only: the result may be shared."""
+        if after is None:
+            params: dict[str, Any] = {"region": region, "limit": limit}
+            return self.point.cached(_POOLS_FIRST, params, _docs)
+        params = {"region": region, "limit": limit, "created": after[0], "after_id": after[1]}
+        return self.point.cached(_POOLS_AFTER, params, _docs)
+
     def get(self, kind: str, pool_id: str, key: str) -> dict[str, Any] | None:
         """As ``Tx.get``, without a transaction. Read-only: the result may be shared."""
         params = {"pool_id": pool_id, "kind": kind, "key": key}
         return self.point.cached(_RESOURCE, params, _first_doc)
 
     def pool_exists(self, pool_id: str) -> bool:
-        return self.point.first(_POOL_EXISTS, {"id": pool_id}) is not None
+        return bool(self.point.rows(_POOL_EXISTS, {"id": pool_id}))
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
