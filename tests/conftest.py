@@ -57,6 +57,12 @@ def cognito(server: Server) -> Any:
 
 
 @pytest.fixture
+def loose(server: Server) -> Any:
+    """A client without botocore's own parameter checks, to reach the server's validation."""
+    return server.client(parameter_validation=False)
+
+
+@pytest.fixture
 def pool(cognito: Any) -> dict[str, Any]:
     """A fresh user pool (default settings)."""
     return cognito.create_user_pool(PoolName=f"pool-{uuid.uuid4().hex[:8]}")["UserPool"]

@@ -130,7 +130,11 @@ class Server:
                 self.proc.kill()
                 self.proc.wait()
 
-    def client(self, service: str = "cognito-idp", **kwargs: Any) -> Any:
+    def client(
+        self, service: str = "cognito-idp", *, parameter_validation: bool = True, **kwargs: Any
+    ) -> Any:
+        """A boto3 client for this server; ``parameter_validation=False`` turns off botocore's
+        own checks, so that bad input reaches the server's validation."""
         key, secret = kwargs.pop("credentials", TEST_KEY)
         return boto3.client(
             service,
@@ -138,7 +142,7 @@ class Server:
             region_name=kwargs.pop("region_name", REGION),
             aws_access_key_id=key,
             aws_secret_access_key=secret,
-            config=Config(retries={"max_attempts": 1}),
+            config=Config(retries={"max_attempts": 1}, parameter_validation=parameter_validation),
             **kwargs,
         )
 
@@ -197,6 +201,11 @@ class Server:
             return status, headers_out, json.loads(payload) if payload else None
         except ValueError:
             return status, headers_out, payload.decode()
+
+
+def error(exc: Any) -> tuple[str, str]:
+    """(code, message) of a ``pytest.raises(ClientError)`` result."""
+    return exc.value.response["Error"]["Code"], exc.value.response["Error"]["Message"]
 
 
 def _lower(headers: Any) -> dict[str, str]:

@@ -11,12 +11,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from tests.server import REGION, TEST_KEY, Server
+from tests.server import error
 from userpool.domain import clients
 
 MISSING_POOL = "us-east-1_Missing000"
@@ -24,17 +22,6 @@ MISSING_CLIENT = "0123456789abcdefghijklmnop"
 SUPPLIED = "my_rotated_secret_value_0123456789"
 
 
-@pytest.fixture
-def loose(server: Server) -> Any:
-    """A client without botocore's own parameter checks, to reach the server's validation."""
-    return boto3.client(
-        "cognito-idp",
-        endpoint_url=server.url,
-        region_name=REGION,
-        aws_access_key_id=TEST_KEY[0],
-        aws_secret_access_key=TEST_KEY[1],
-        config=Config(retries={"max_attempts": 1}, parameter_validation=False),
-    )
 
 
 @pytest.fixture
@@ -45,8 +32,6 @@ def confidential(cognito: Any, pool_id: str) -> dict[str, Any]:
     )["UserPoolClient"]
 
 
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    return exc.value.response["Error"]["Code"], exc.value.response["Error"]["Message"]
 
 
 def rejected(call: Any, **kw: Any) -> tuple[str, str]:

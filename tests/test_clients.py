@@ -10,12 +10,10 @@ import json
 import re
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from tests.server import REGION, TEST_KEY, Server
+from tests.server import Server, error
 
 MISSING_POOL = "us-east-1_Missing000"
 MISSING_CLIENT = "0123456789abcdefghijklmnop"
@@ -25,21 +23,8 @@ RANGE = "Invalid range for token validity."
 CB = "https://app.example.com/cb"
 
 
-@pytest.fixture
-def loose(server: Server) -> Any:
-    """A client without botocore's own parameter checks, to reach the server's validation."""
-    return boto3.client(
-        "cognito-idp",
-        endpoint_url=server.url,
-        region_name=REGION,
-        aws_access_key_id=TEST_KEY[0],
-        aws_secret_access_key=TEST_KEY[1],
-        config=Config(retries={"max_attempts": 1}, parameter_validation=False),
-    )
 
 
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    return exc.value.response["Error"]["Code"], exc.value.response["Error"]["Message"]
 
 
 def create(cognito: Any, pool_id: str, name: str = "web", **kw: Any) -> dict[str, Any]:

@@ -11,6 +11,7 @@ import pytest
 from botocore import xform_name
 from botocore.exceptions import ClientError
 
+from tests.server import error
 from userpool.config import Settings
 from userpool.domain.errors import CognitoError
 from userpool.operations import Context
@@ -23,8 +24,6 @@ def prefix() -> str:
     return f"app-{uuid.uuid4().hex[:12]}"
 
 
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    return exc.value.response["Error"]["Code"], exc.value.response["Error"]["Message"]
 
 
 # -- CreateUserPoolDomain ------------------------------------------------------------------------

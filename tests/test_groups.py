@@ -7,12 +7,10 @@ import datetime as dt
 import time
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from tests.server import REGION, TEST_KEY, Server
+from tests.server import Server, error
 from userpool.domain import groups as g
 from userpool.domain.errors import GroupExists, InvalidParameter, ResourceNotFound
 
@@ -21,21 +19,8 @@ OTHER_ROLE = "arn:aws:iam::123456789012:role/other-role"
 MISSING_POOL = "us-east-1_Missing000"
 
 
-@pytest.fixture
-def loose(server: Server) -> Any:
-    """A client without botocore's own parameter checks, to reach the server's validation."""
-    return boto3.client(
-        "cognito-idp",
-        endpoint_url=server.url,
-        region_name=REGION,
-        aws_access_key_id=TEST_KEY[0],
-        aws_secret_access_key=TEST_KEY[1],
-        config=Config(retries={"max_attempts": 1}, parameter_validation=False),
-    )
 
 
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    return exc.value.response["Error"]["Code"], exc.value.response["Error"]["Message"]
 
 
 def epoch(value: dt.datetime) -> float:

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from tests.server import error
 from userpool.domain import identity_providers as idps
 from userpool.domain.errors import InvalidParameter
 
@@ -148,8 +149,6 @@ class TestMappingAndIdentifiers:
 
 
 # == operations over HTTP =========================================================================
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    return exc.value.response["Error"]["Code"], exc.value.response["Error"]["Message"]
 
 
 def create_saml(cognito: Any, pool_id: str, name: str = "Okta", **extra: Any) -> dict[str, Any]:

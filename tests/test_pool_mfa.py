@@ -8,12 +8,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
-
-from tests.server import REGION, TEST_KEY, Server
 
 MISSING_POOL = "us-east-1_Missing000"
 SMS = {"SnsCallerArn": "arn:aws:iam::123456789012:role/sms-role", "ExternalId": "ext-1",
@@ -27,14 +23,6 @@ ALL_DISABLED = ("Invalid MFA configuration given, can't disable all MFAs with a 
                 "optional configuration.")
 
 
-@pytest.fixture
-def loose(server: Server) -> Any:
-    """A client without botocore's own parameter checks, to reach the server's validation."""
-    return boto3.client(
-        "cognito-idp", endpoint_url=server.url, region_name=REGION,
-        aws_access_key_id=TEST_KEY[0], aws_secret_access_key=TEST_KEY[1],
-        config=Config(retries={"max_attempts": 1}, parameter_validation=False),
-    )
 
 
 def create(cognito: Any, **kwargs: Any) -> str:

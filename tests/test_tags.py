@@ -6,25 +6,15 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from tests.server import REGION, TEST_KEY, Server
+from tests.server import REGION, Server
 
 ACCOUNT = "123456789012"
 MISSING_ARN = f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{REGION}_Missing000"
 
 
-@pytest.fixture
-def loose(server: Server) -> Any:
-    """A client without botocore's own parameter checks, to reach the server's validation."""
-    return boto3.client(
-        "cognito-idp", endpoint_url=server.url, region_name=REGION,
-        aws_access_key_id=TEST_KEY[0], aws_secret_access_key=TEST_KEY[1],
-        config=Config(retries={"max_attempts": 1}, parameter_validation=False),
-    )
 
 
 def error(call: Any, **kwargs: Any) -> tuple[str, str]:
