@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from userpool.domain import clients, ids, pagination
+from typing import Any
+
+from userpool.domain import clients, ids
 from userpool.domain.errors import InternalError, ResourceNotFound
 from userpool.operations import (
     Context,
@@ -14,11 +16,16 @@ from userpool.operations import (
     terms,
     ui_customization,
 )
-from userpool.operations.common import custom_scopes, provider_names, require_client, require_pool
+from userpool.operations.common import (
+    custom_scopes,
+    list_page,
+    provider_names,
+    require_client,
+    require_pool,
+)
 from userpool.store import Duplicate
 
 KIND = "client"
-_LIST_KIND = "clients"
 
 
 @operation("CreateUserPoolClient")
@@ -88,23 +95,15 @@ def delete_user_pool_client(ctx: Context, req: Request) -> Response:
 
 @operation("ListUserPoolClients")
 def list_user_pool_clients(ctx: Context, req: Request) -> Response:
-    limit = req.get("MaxResults", 60)
-    after = None
-    if req.get("NextToken"):
-        after = str(pagination.decode(req["NextToken"], kind=_LIST_KIND)["a"])
-    with ctx.store.reader() as tx:
-        require_pool(tx, req["UserPoolId"])
-        rows, more = pagination.page(tx.list(KIND, req["UserPoolId"], after, limit + 1), limit)
-    response: Response = {
-        "UserPoolClients": [
-            {
-                "ClientId": c["ClientId"],
-                "UserPoolId": c["UserPoolId"],
-                "ClientName": c["ClientName"],
-            }
-            for _key, c in rows
-        ]
-    }
-    if more:
-        response["NextToken"] = pagination.encode({"k": _LIST_KIND, "a": rows[-1][0]})
+    docs, next_token = list_page(
+        ctx.store, KIND, req["UserPoolId"], req.get("MaxResults", 60), req.get("NextToken")
+    )
+    response: Response = {"UserPoolClients": [_summary(doc) for doc in docs]}
+    if next_token:
+        response["NextToken"] = next_token
     return response
+
+
+def _summary(client: dict[str, Any]) -> dict[str, Any]:
+    """UserPoolClientDescription."""
+    return {k: client[k] for k in ("ClientId", "UserPoolId", "ClientName")}

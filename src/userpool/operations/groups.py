@@ -7,14 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from userpool.domain import groups, pagination
-from userpool.domain.errors import InvalidParameter
+from userpool.domain import groups
 from userpool.operations import Context, Request, Response, operation
-from userpool.operations.common import require_pool
+from userpool.operations.common import list_page, require_pool
 from userpool.store import Duplicate, Tx
 
 KIND = "group"
-_LIST_KIND = "groups"
 
 
 def _require_group(tx: Tx, pool_id: str, name: str) -> dict[str, Any]:
@@ -69,23 +67,14 @@ def delete_group(ctx: Context, req: Request) -> Response:
 
 @operation("ListGroups")
 def list_groups(ctx: Context, req: Request) -> Response:
-    pool_id = req["UserPoolId"]
-    limit = groups.list_limit(req.get("Limit"))
-    after = _token_position(req.get("NextToken"), pool_id)
-    with ctx.store.reader() as tx:
-        require_pool(tx, pool_id)
-        rows, more = pagination.page(tx.list(KIND, pool_id, after=after, limit=limit + 1), limit)
-    response: Response = {"Groups": [doc for _name, doc in rows]}
-    if more:
-        response["NextToken"] = pagination.encode({"k": _LIST_KIND, "p": pool_id, "a": rows[-1][0]})
+    docs, next_token = list_page(
+        ctx.store,
+        KIND,
+        req["UserPoolId"],
+        groups.list_limit(req.get("Limit")),
+        req.get("NextToken"),
+    )
+    response: Response = {"Groups": docs}
+    if next_token:
+        response["NextToken"] = next_token
     return response
-
-
-def _token_position(token: str | None, pool_id: str) -> str | None:
-    """The group name a ListGroups NextToken continues after; tokens are bound to their pool."""
-    if not token:
-        return None
-    position = pagination.decode(token, kind=_LIST_KIND)
-    if position.get("p") != pool_id or not isinstance(position.get("a"), str):
-        raise InvalidParameter("Invalid pagination token.")
-    return position["a"]

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from userpool.domain import identity_providers as idps
-from userpool.domain import pagination
 from userpool.domain.errors import (
     DuplicateProvider,
     InvalidParameter,
@@ -19,12 +18,11 @@ from userpool.domain.errors import (
     ResourceNotFound,
 )
 from userpool.operations import Context, Request, Response, operation
-from userpool.operations.common import require_pool
+from userpool.operations.common import list_page, require_pool
 from userpool.store import Duplicate, Tx
 
 KIND = "identity_provider"
 IDENTIFIER_KIND = "idp_identifier"
-_LIST_KIND = "idps"
 _DEFAULT_PAGE = 60  # the model's maximum MaxResults
 
 
@@ -73,8 +71,9 @@ def create_identity_provider(ctx: Context, req: Request) -> Response:
             raise LimitExceeded(
                 f"A user pool can have at most {idps.MAX_PROVIDERS_PER_POOL} identity providers."
             )
-        _claim_identifiers(tx, pool["Id"], provider["ProviderName"], provider["IdpIdentifiers"],
-                           now)
+        _claim_identifiers(
+            tx, pool["Id"], provider["ProviderName"], provider["IdpIdentifiers"], now
+        )
     return {"IdentityProvider": idps.public_view(provider)}
 
 
@@ -97,8 +96,9 @@ def update_identity_provider(ctx: Context, req: Request) -> Response:
             idps.check_attribute_mapping(provider["AttributeMapping"], _pool_attributes(pool))
         if req.get("IdpIdentifiers") is not None:
             _release_identifiers(tx, pool["Id"], stored.get("IdpIdentifiers", []))
-            _claim_identifiers(tx, pool["Id"], provider["ProviderName"],
-                               provider["IdpIdentifiers"], now)
+            _claim_identifiers(
+                tx, pool["Id"], provider["ProviderName"], provider["IdpIdentifiers"], now
+            )
         tx.replace(KIND, pool["Id"], provider["ProviderName"], provider, now)
     return {"IdentityProvider": idps.public_view(provider)}
 
@@ -115,21 +115,16 @@ def delete_identity_provider(ctx: Context, req: Request) -> Response:
 
 @operation("ListIdentityProviders")
 def list_identity_providers(ctx: Context, req: Request) -> Response:
-    limit = req.get("MaxResults") or _DEFAULT_PAGE
-    pool_id = req["UserPoolId"]
-    after = None
-    if req.get("NextToken"):
-        position = pagination.decode(req["NextToken"], kind=_LIST_KIND)
-        if position.get("p") != pool_id or not isinstance(position.get("a"), str):
-            raise InvalidParameter("Invalid pagination token.")
-        after = position["a"]
-    with ctx.store.reader() as tx:
-        require_pool(tx, pool_id)
-        rows, more = pagination.page(tx.list(KIND, pool_id, after=after, limit=limit + 1), limit)
-    response: Response = {"Providers": [idps.description(doc) for _name, doc in rows]}
-    if more:
-        response["NextToken"] = pagination.encode({"k": _LIST_KIND, "p": pool_id,
-                                                   "a": rows[-1][0]})
+    docs, next_token = list_page(
+        ctx.store,
+        KIND,
+        req["UserPoolId"],
+        req.get("MaxResults") or _DEFAULT_PAGE,
+        req.get("NextToken"),
+    )
+    response: Response = {"Providers": [idps.description(doc) for doc in docs]}
+    if next_token:
+        response["NextToken"] = next_token
     return response
 
 

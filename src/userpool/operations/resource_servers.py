@@ -10,14 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from userpool.domain import pagination
 from userpool.domain.errors import InvalidParameter, LimitExceeded, ResourceNotFound
 from userpool.operations import Context, Request, Response, operation
-from userpool.operations.common import require_pool
+from userpool.operations.common import list_page, require_pool
 from userpool.store import Duplicate, Tx
 
 KIND = "resource_server"
-_LIST_KIND = "resource_servers"
 # [DG:quotas] "Resource servers per user pool: 25" (adjustable in AWS up to 300; fixed here).
 MAX_RESOURCE_SERVERS = 25
 # ListResourceServers ``MaxResults`` is optional, 1..50 [API:ListResourceServersLimitType];
@@ -139,23 +137,14 @@ def delete_resource_server(ctx: Context, req: Request) -> Response:
 
 @operation("ListResourceServers")
 def list_resource_servers(ctx: Context, req: Request) -> Response:
-    pool_id = req["UserPoolId"]
-    limit = req.get("MaxResults") or DEFAULT_LIST_LIMIT
-    after = _token_position(req.get("NextToken"), pool_id)
-    with ctx.store.reader() as tx:
-        require_pool(tx, pool_id)
-        rows, more = pagination.page(tx.list(KIND, pool_id, after=after, limit=limit + 1), limit)
-    response: Response = {"ResourceServers": [doc for _key, doc in rows]}
-    if more:
-        response["NextToken"] = pagination.encode({"k": _LIST_KIND, "p": pool_id, "a": rows[-1][0]})
+    docs, next_token = list_page(
+        ctx.store,
+        KIND,
+        req["UserPoolId"],
+        req.get("MaxResults") or DEFAULT_LIST_LIMIT,
+        req.get("NextToken"),
+    )
+    response: Response = {"ResourceServers": docs}
+    if next_token:
+        response["NextToken"] = next_token
     return response
-
-
-def _token_position(token: str | None, pool_id: str) -> str | None:
-    """The identifier a NextToken continues after; tokens are bound to their pool."""
-    if not token:
-        return None
-    position = pagination.decode(token, kind=_LIST_KIND)
-    if position.get("p") != pool_id or not isinstance(position.get("a"), str):
-        raise InvalidParameter("Invalid pagination token.")
-    return position["a"]

@@ -11,17 +11,15 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from userpool.domain import pagination
-from userpool.domain.errors import InvalidParameter, LimitExceeded, ResourceNotFound, TermsExists
+from userpool.domain.errors import LimitExceeded, ResourceNotFound, TermsExists
 from userpool.operations import Context, Request, Response, operation
-from userpool.operations.common import require_client, require_pool
+from userpool.operations.common import list_page, require_client, require_pool
 from userpool.store import Duplicate, Tx
 
 KIND = "terms"
 BY_NAME = "terms_name"
 MAX_TERMS_PER_POOL = 40  # [DG:quotas] "40 terms documents"
 DEFAULT_PAGE = 60  # the model's maximum MaxResults
-_LIST_KIND = "terms"
 
 
 def _name_key(client_id: str, name: str) -> str:
@@ -113,28 +111,25 @@ def delete_terms(ctx: Context, req: Request) -> Response:
 @operation("ListTerms")
 def list_terms(ctx: Context, req: Request) -> Response:
     """TermsDescriptionType summaries in TermsId order; opaque tokens bound to the pool."""
-    pool_id = req["UserPoolId"]
-    limit = req.get("MaxResults") or DEFAULT_PAGE
-    after = _token_position(req.get("NextToken"), pool_id)
-    with ctx.store.reader() as tx:
-        require_pool(tx, pool_id)
-        rows, more = pagination.page(tx.list(KIND, pool_id, after=after, limit=limit + 1), limit)
-    summary = ("TermsId", "TermsName", "Enforcement", "CreationDate", "LastModifiedDate")
-    response: Response = {"Terms": [{k: doc[k] for k in summary} for _key, doc in rows]}
-    if more:
-        response["NextToken"] = pagination.encode(
-            {"k": _LIST_KIND, "p": pool_id, "a": rows[-1][0]}
-        )
+    docs, next_token = list_page(
+        ctx.store,
+        KIND,
+        req["UserPoolId"],
+        req.get("MaxResults") or DEFAULT_PAGE,
+        req.get("NextToken"),
+    )
+    response: Response = {"Terms": [_summary(doc) for doc in docs]}
+    if next_token:
+        response["NextToken"] = next_token
     return response
 
 
-def _token_position(token: str | None, pool_id: str) -> str | None:
-    if not token:
-        return None
-    position = pagination.decode(token, kind=_LIST_KIND)
-    if position.get("p") != pool_id or not isinstance(position.get("a"), str):
-        raise InvalidParameter("Invalid pagination token.")
-    return position["a"]
+def _summary(doc: dict[str, Any]) -> dict[str, Any]:
+    """TermsDescriptionType."""
+    return {
+        k: doc[k]
+        for k in ("TermsId", "TermsName", "Enforcement", "CreationDate", "LastModifiedDate")
+    }
 
 
 def forget_client(tx: Tx, pool_id: str, client_id: str) -> None:
