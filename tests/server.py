@@ -24,6 +24,8 @@ POSTGRES_URL = os.environ.get(
 REQUIRE_POSTGRES = os.environ.get("USERPOOL_REQUIRE_POSTGRES") == "1"
 REGION = "us-east-1"
 TEST_KEY = ("AKIDUSERPOOLTEST", "test-secret-key")
+# The server key of PostgreSQL test servers (SQLite ones generate theirs beside the database).
+SERVER_KEY = "dXNlcnBvb2wtdGVzdHMtc2VydmVyLWtleS0zMmJ5dGU="
 
 
 def free_port() -> int:
@@ -66,7 +68,7 @@ def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
         capture_output=True,
         text=True,
         timeout=120,
-        env=env,
+        env={**os.environ, "USERPOOL_SERVER_KEY": SERVER_KEY, **(env or {})},
     )
 
 
@@ -92,6 +94,8 @@ class Server:
     def start(self, timeout: float = 30) -> Server:
         self.log = Path(f"/tmp/userpool-test-{self.port}.log")
         env = {**os.environ, **self.env}
+        if self.store == "postgres":
+            env.setdefault("USERPOOL_SERVER_KEY", SERVER_KEY)
         with self.log.open("wb") as out:
             self.proc = subprocess.Popen(
                 [

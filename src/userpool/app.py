@@ -16,6 +16,9 @@ from starlette.types import ASGIApp
 
 from userpool import operations
 from userpool.config import Settings
+from userpool.crypto import PasswordKdf, load_server_key
+from userpool.messaging.senders import senders_from_settings
+from userpool.operations.delivery import Postman
 from userpool.protocol import cors
 from userpool.protocol.endpoint import Endpoint, Receive, Scope, Send
 from userpool.store import Store
@@ -28,7 +31,25 @@ SETTINGS_ENV = "USERPOOL_SETTINGS_JSON"
 
 def build_app(settings: Settings) -> ASGIApp:
     store = Store(make_engine(settings.db))
-    endpoint = Endpoint(store, settings, operations.load())
+    email, sms = senders_from_settings(
+        smtp_host=settings.smtp_host,
+        smtp_port=settings.smtp_port,
+        smtp_username=settings.smtp_username,
+        smtp_password=settings.smtp_password,
+        smtp_tls=settings.smtp_tls,  # type: ignore[arg-type]
+        sms_mode=settings.sms_sender,  # type: ignore[arg-type]
+        sms_webhook_url=settings.sms_webhook_url,
+        sns_endpoint_url=settings.sns_endpoint,
+        sns_region=settings.region,
+    )
+    endpoint = Endpoint(
+        store,
+        settings,
+        operations.load(),
+        keys=load_server_key(settings.db, settings.server_key, create=False),
+        kdf=PasswordKdf(settings.kdf_memory_kib, settings.kdf_time_cost, settings.kdf_parallelism),
+        postman=Postman(store, email, sms),
+    )
 
     async def health(_request: Request) -> Response:
         try:

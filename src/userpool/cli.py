@@ -11,6 +11,7 @@ import click
 
 from userpool import config
 from userpool.config import LOOPBACK_HOSTS, Settings
+from userpool.crypto import generate_key_text, load_server_key
 from userpool.store import migrate as migrations
 from userpool.store.engine import is_sqlite, make_engine
 
@@ -57,6 +58,18 @@ def main() -> None:
     help="Allow a non-loopback bind without credentials (anyone may call anything).",
 )
 @click.option("--log-level", type=click.Choice(["debug", "info", "warning", "error"]))
+@click.option("--server-key", help="Base64 key for secrets at rest (required on PostgreSQL).")
+@click.option("--smtp-host", help="SMTP server for email (without it: outbox only).")
+@click.option("--smtp-port", type=int, help="SMTP port (default 25).")
+@click.option("--smtp-username", help="SMTP user name.")
+@click.option("--smtp-password", help="SMTP password (prefer USERPOOL_SMTP_PASSWORD).")
+@click.option("--smtp-tls", type=click.Choice(["none", "starttls", "tls"]), help="SMTP TLS mode.")
+@click.option("--sms-sender", type=click.Choice(["log", "webhook", "sns"]),
+              help="How SMS leave: log (outbox only), webhook, or the SNS API.")
+@click.option("--sms-webhook-url", help="URL SMS are POSTed to (--sms-sender webhook).")
+@click.option("--sns-endpoint", help="SNS API endpoint (--sms-sender sns).")
+@click.option("--kdf-memory-kib", type=int, help="argon2id memory (default 19456 KiB).")
+@click.option("--kdf-time-cost", type=int, help="argon2id passes (default 2).")
 def serve(config_file: str | None, **flags: Any) -> None:
     """Serve the cognito-idp API."""
     settings = config.load(flags, config_file)
@@ -74,6 +87,12 @@ def serve(config_file: str | None, **flags: Any) -> None:
 
 
 @main.command()
+def genkey() -> None:
+    """Print a new server key (for --server-key / USERPOOL_SERVER_KEY)."""
+    click.echo(generate_key_text())
+
+
+@main.command()
 @_with_common
 def migrate(config_file: str | None, **flags: Any) -> None:
     """Apply the schema migrations to the database."""
@@ -85,6 +104,11 @@ def migrate(config_file: str | None, **flags: Any) -> None:
 
 
 def _prepare_schema(settings: Settings) -> None:
+    """Migrate SQLite (and create its server key on first start); check PostgreSQL."""
+    try:
+        load_server_key(settings.db, settings.server_key, create=True)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
     engine = make_engine(settings.db)
     try:
         if is_sqlite(settings.db):

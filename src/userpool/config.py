@@ -26,6 +26,22 @@ class Settings:
     credentials: str | None = None  # path of a file of ACCESS_KEY:SECRET lines
     insecure_open: bool = False
     log_level: str = "info"
+    # Secrets at rest (crypto.py): base64 32 bytes; SQLite generates <db>.key when absent.
+    server_key: str | None = field(default=None, repr=False)
+    # Password KDF: argon2id, OWASP's minimum by default.
+    kdf_memory_kib: int = 19456
+    kdf_time_cost: int = 2
+    kdf_parallelism: int = 1
+    # Email over SMTP; without smtp_host messages only reach the outbox.
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    smtp_tls: str = "none"  # none | starttls | tls
+    # SMS: "log" (outbox and log only), "webhook" (POST JSON to sms_webhook_url), "sns".
+    sms_sender: str = "log"
+    sms_webhook_url: str | None = None
+    sns_endpoint: str | None = None
     # Access key -> secret. Filled from ``credentials`` (file) or USERPOOL_CREDENTIALS (pairs).
     credential_pairs: dict[str, str] = field(default_factory=dict, repr=False)
 
@@ -34,9 +50,13 @@ class Settings:
         """No credentials configured: any signature is accepted (development mode)."""
         return not self.credential_pairs
 
-    def issuer(self, pool_id: str, region: str) -> str:
+    def public_base(self, region: str) -> str:
+        """Where clients reach this server: the issuer base, else its own address."""
         base = self.issuer_base or f"http://{self.host}:{self.port}"
-        return f"{base.replace('{region}', region).rstrip('/')}/{pool_id}"
+        return base.replace("{region}", region).rstrip("/")
+
+    def issuer(self, pool_id: str, region: str) -> str:
+        return f"{self.public_base(region)}/{pool_id}"
 
     def to_env(self) -> str:
         """Serialized for worker processes (kept out of logs: it may hold secrets)."""

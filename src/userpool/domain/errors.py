@@ -63,3 +63,22 @@ IncompleteSignature = _error("IncompleteSignatureException", 403)
 InvalidSignature = _error("InvalidSignatureException", 403)
 UnrecognizedClient = _error("UnrecognizedClientException", 403)
 NotImplementedOperation = _error("NotImplementedException", 501)
+
+# User-level errors (passwords).
+InvalidPassword = _error("InvalidPasswordException")
+PasswordHistoryPolicyViolation = _error("PasswordHistoryPolicyViolationException")
+
+# User-level errors (users, codes, delivery).
+UserNotFound = _error("UserNotFoundException")
+UsernameExists = _error("UsernameExistsException")
+AliasExists = _error("AliasExistsException")
+CodeMismatch = _error("CodeMismatchException")
+ExpiredCode = _error("ExpiredCodeException")
+CodeDeliveryFailure = _error("CodeDeliveryFailureException")
+UserNotConfirmed = _error("UserNotConfirmedException")
+PasswordResetRequired = _error("PasswordResetRequiredException")
+TooManyFailedAttempts = _error("TooManyFailedAttemptsException")
+UnsupportedUserState = _error("UnsupportedUserStateException")
+InvalidLambdaResponse = _error("InvalidLambdaResponseException")
+UserLambdaValidation = _error("UserLambdaValidationException")
+UnexpectedLambda = _error("UnexpectedLambdaException")

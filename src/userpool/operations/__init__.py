@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from userpool.config import Settings
+from userpool.crypto import PasswordKdf, ServerKey
 from userpool.protocol.model import operation_names
 from userpool.store import Store
 
@@ -36,6 +37,12 @@ MODULES = (
     "ui_customization",
     "pool_settings",
     "tags",
+    "signup",
+    "users",
+    "passwords",
+    "user_groups",
+    "list_users",
+    "imports",
 )
 
 
@@ -49,6 +56,9 @@ class Context:
     request_id: str
     access_key: str | None = None
     started: float = field(default_factory=time.time)
+    keys: ServerKey | None = None
+    kdf: PasswordKdf | None = None
+    postman: Any = None  # operations.delivery.Postman: outbox + email/SMS senders
 
     def now(self) -> float:
         """The request's timestamp, epoch seconds with milliseconds (as AWS returns them)."""

@@ -13,6 +13,7 @@ import orjson
 from starlette.datastructures import Headers
 
 from userpool.config import Settings
+from userpool.crypto import PasswordKdf, ServerKey
 from userpool.domain import ids
 from userpool.domain.errors import (
     CognitoError,
@@ -76,10 +77,20 @@ class Endpoint:
     """``POST /`` as a bare ASGI application: the request path is kept lean on purpose (it is
     the hot path of every operation), without routing or middleware in front of it."""
 
-    def __init__(self, store: Store, settings: Settings, registry: dict[str, Handler]) -> None:
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        registry: dict[str, Handler],
+        *,
+        keys: ServerKey | None = None,
+        kdf: PasswordKdf | None = None,
+        postman: Any = None,
+    ) -> None:
         self.store = store
         self.settings = settings
         self.registry = registry
+        self.keys, self.kdf, self.postman = keys, kdf, postman
         self.unauthenticated = model.unauthenticated_operations()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -139,6 +150,9 @@ class Endpoint:
             region=region,
             request_id=request_id,
             access_key=caller.access_key,
+            keys=self.keys,
+            kdf=self.kdf,
+            postman=self.postman,
         )
         result = handler(ctx, params)
         if inspect.isawaitable(result):

@@ -26,12 +26,10 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from userpool.store.engine import is_sqlite
+from userpool.store.errors import Duplicate
 from userpool.store.point import PointReader
 from userpool.store.tables import domains, metadata, pool_resources, user_pools
-
-
-class Duplicate(Exception):
-    """A row with the same unique key exists."""
+from userpool.store.users import UserRows
 
 
 def _load(text: str | bytes) -> dict[str, Any]:
@@ -47,6 +45,7 @@ class Tx:
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self.users = UserRows(conn)
 
     def _insert(self, stmt: Any) -> None:
         try:

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
+
+# Byte-order comparison on both backends, so that prefix ranges (ListUsers ``^=``) are index
+# ranges: SQLite compares bytes already; PostgreSQL needs the "C" collation.
+Key = String(2048).with_variant(String(2048, collation="C"), "postgresql")
 
 metadata = MetaData()
 
@@ -59,3 +66,108 @@ domains = Table(
     Column("created_at", Float, nullable=False),
 )
 Index("ux_domains_pool_slot", domains.c.pool_id, domains.c.slot, unique=True)
+
+# -- users --------------------------------------------------------------------------------------
+# ``username_key`` is the lookup form of the username (lowercased in case-insensitive pools);
+# ``doc`` is the user as AdminGetUser shows it plus private keys; credentials live in their own
+# columns: the argon2id hash, the SRP verifier encrypted with the server key, password history.
+users = Table(
+    "users",
+    metadata,
+    Column("pool_id", String(55), ForeignKey("user_pools.id", ondelete="CASCADE"), nullable=False),
+    Column("username_key", Key, nullable=False),
+    Column("username", String(128), nullable=False),
+    Column("sub", String(64), nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("enabled", Boolean, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+    Column("doc", Text, nullable=False),
+    Column("password_hash", Text),
+    Column("srp", Text),
+    Column("history", Text),
+    PrimaryKeyConstraint("pool_id", "username_key", name="pk_users"),
+    UniqueConstraint("pool_id", "sub", name="uq_users_sub"),
+)
+
+# The searchable attributes of every user (ListUsers filters), one row per (attribute, value):
+# ``=`` is an index lookup and ``^=`` an index range, ordered by (value, username_key) so that
+# pagination is a seek, not an offset.
+user_index = Table(
+    "user_index",
+    metadata,
+    Column("pool_id", String(55), ForeignKey("user_pools.id", ondelete="CASCADE"), nullable=False),
+    Column("attr", String(32), nullable=False),
+    Column("value", Key, nullable=False),
+    Column("username_key", Key, nullable=False),
+    PrimaryKeyConstraint("pool_id", "attr", "value", "username_key", name="pk_user_index"),
+)
+
+# Sign-in names other than the username (aliases, and email/phone in UsernameAttributes pools):
+# the primary key makes each one unique in its pool.
+aliases = Table(
+    "aliases",
+    metadata,
+    Column("pool_id", String(55), ForeignKey("user_pools.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("value", Key, nullable=False),
+    Column("username_key", Key, nullable=False),
+    PrimaryKeyConstraint("pool_id", "kind", "value", name="pk_aliases"),
+)
+Index("ix_aliases_user", aliases.c.pool_id, aliases.c.username_key)
+
+group_members = Table(
+    "group_members",
+    metadata,
+    Column("pool_id", String(55), ForeignKey("user_pools.id", ondelete="CASCADE"), nullable=False),
+    Column("group_name", Key, nullable=False),
+    Column("username_key", Key, nullable=False),
+    PrimaryKeyConstraint("pool_id", "group_name", "username_key", name="pk_group_members"),
+)
+Index("ix_group_members_user", group_members.c.pool_id, group_members.c.username_key,
+      group_members.c.group_name)
+
+# One-time codes (sign-up, password reset, attribute verification…), stored as keyed hashes.
+codes = Table(
+    "codes",
+    metadata,
+    Column("pool_id", String(55), ForeignKey("user_pools.id", ondelete="CASCADE"), nullable=False),
+    Column("username_key", Key, nullable=False),
+    Column("purpose", String(64), nullable=False),
+    Column("code_hash", String(128), nullable=False),
+    Column("expires_at", Float, nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("doc", Text, nullable=False),
+    PrimaryKeyConstraint("pool_id", "username_key", "purpose", name="pk_codes"),
+)
+
+# Every message userpool sends (or tried to), readable by developers: GET /_userpool/messages.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("pool_id", String(55), nullable=False),
+    Column("medium", String(8), nullable=False),
+    Column("destination", String(2048), nullable=False),
+    Column("subject", Text),
+    Column("body", Text, nullable=False),
+    Column("purpose", String(64), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("sent_at", Float, nullable=False),
+)
+Index("ix_outbox_pool_dest", outbox.c.pool_id, outbox.c.destination, outbox.c.id)
+
+# User import jobs and their uploaded CSV files (kept in the database so that every process and
+# host can run or resume a job).
+import_jobs = Table(
+    "import_jobs",
+    metadata,
+    Column("job_id", String(55), primary_key=True),
+    Column("pool_id", String(55), ForeignKey("user_pools.id", ondelete="CASCADE"), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("heartbeat", Float),
+    Column("doc", Text, nullable=False),
+    Column("csv", LargeBinary),
+)
+Index("ix_import_jobs_pool", import_jobs.c.pool_id, import_jobs.c.created_at)

@@ -1,0 +1,1 @@
+"""imports operations (being written)."""

@@ -1,0 +1,1 @@
+"""list_users operations (being written)."""

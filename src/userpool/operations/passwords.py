@@ -1,0 +1,1 @@
+"""passwords operations (being written)."""

@@ -1,0 +1,192 @@
+"""Self-service sign-up: SignUp, ConfirmSignUp, ResendConfirmationCode (unauthenticated)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from userpool.domain import attributes, codes, passwords, users
+from userpool.domain.errors import CodeMismatch, InvalidParameter, NotAuthorized, UserNotFound
+from userpool.messaging.message import Message
+from userpool.operations import Context, Request, Response, operation
+from userpool.operations.delivery import EMAIL, SMS, delivery_details, verification_message
+from userpool.operations.user_support import (
+    check_secret_hash,
+    consume_code,
+    credentials,
+    find_user,
+    insert_user,
+    issue_code,
+    prevents_existence_errors,
+    public_client,
+    save_user,
+    username_key,
+)
+
+NOT_FOUND_FOR_CLIENT = "Username/client id combination not found."
+
+
+def sign_in_identity(pool: dict[str, Any], username: str, attrs: dict[str, str]) -> str:
+    """The internal username. In UsernameAttributes pools the given name is an email or phone
+    number, stored as that attribute, and the internal username is generated (sub-like)."""
+    attributes.check_username(pool, username)
+    kinds = pool.get("UsernameAttributes") or []
+    if not kinds:
+        return username
+    kind = "email" if "@" in username and "email" in kinds else "phone_number"
+    attrs[kind] = username
+    return users.generated_username()
+
+
+def verification_target(pool: dict[str, Any], attrs: dict[str, str]) -> tuple[str, str] | None:
+    """(medium, destination) of the sign-up code: an auto-verified attribute the user has;
+    the phone wins when both are (reference §5)."""
+    auto = pool.get("AutoVerifiedAttributes") or []
+    if "phone_number" in auto and attrs.get("phone_number"):
+        return SMS, attrs["phone_number"]
+    if "email" in auto and attrs.get("email"):
+        return EMAIL, attrs["email"]
+    return None
+
+
+def code_message(
+    ctx: Context,
+    pool: dict[str, Any],
+    target: tuple[str, str],
+    code: str,
+    *,
+    purpose: str,
+    username: str,
+    client_id: str | None,
+) -> Message:
+    return verification_message(
+        pool,
+        target[0],
+        target[1],
+        code,
+        purpose=purpose,
+        username=username,
+        client_id=client_id,
+        link_base=ctx.settings.public_base(ctx.region),
+    )
+
+
+@operation("SignUp")
+async def sign_up(ctx: Context, req: Request) -> Response:
+    with ctx.store.reader() as tx:
+        pool, client = public_client(tx, req["ClientId"])
+    check_secret_hash(client, req["Username"], req.get("SecretHash"))
+    attrs = attributes.attributes_for_sign_up(pool, req.get("UserAttributes") or [])
+    username = sign_in_identity(pool, req["Username"], attrs)
+    passwords.check_password((pool.get("Policies") or {}).get("PasswordPolicy"), req["Password"])
+    user = users.new_user(
+        username=username,
+        key=username_key(pool, username),
+        attributes=attrs,
+        status=users.UNCONFIRMED,
+        now=ctx.now(),
+    )
+    user.update(await credentials(ctx, pool["Id"], username, req["Password"]))
+    target = verification_target(pool, attrs)
+    code = None
+    with ctx.store.transaction() as tx:
+        insert_user(tx, pool, user, force_alias=False)
+        if target is not None:
+            code = issue_code(
+                ctx,
+                tx,
+                pool["Id"],
+                user,
+                codes.SIGN_UP,
+                {"attribute": "email" if target[0] == EMAIL else "phone_number"},
+            )
+    response: Response = {"UserConfirmed": False, "UserSub": user["Attributes"]["sub"]}
+    if target is not None and code is not None:
+        message = code_message(
+            ctx,
+            pool,
+            target,
+            code,
+            purpose="SignUp",
+            username=req["Username"],
+            client_id=client["ClientId"],
+        )
+        try:
+            await ctx.postman.send(message, ctx.now())
+        except Exception:
+            with ctx.store.transaction() as tx:  # no half-created user
+                tx.users.delete(pool["Id"], user["_Key"])
+            raise
+        response["CodeDeliveryDetails"] = delivery_details(*target)
+    return response
+
+
+@operation("ConfirmSignUp")
+def confirm_sign_up(ctx: Context, req: Request) -> Response:
+    with ctx.store.reader() as tx:
+        pool, client = public_client(tx, req["ClientId"])
+        user = find_user(tx, pool, req["Username"])
+    check_secret_hash(client, req["Username"], req.get("SecretHash"))
+    if user is None:
+        if prevents_existence_errors(client):
+            raise CodeMismatch(codes.MISMATCH)
+        raise UserNotFound(NOT_FOUND_FOR_CLIENT)
+    if user["UserStatus"] != users.UNCONFIRMED:
+        raise NotAuthorized(f"User cannot be confirmed. Current status is {user['UserStatus']}")
+    stored = consume_code(ctx, pool["Id"], user["_Key"], codes.SIGN_UP, req["ConfirmationCode"])
+    with ctx.store.transaction() as tx:
+        user = find_user(tx, pool, user["Username"], for_update=True) or user
+        user["UserStatus"] = users.CONFIRMED
+        attribute = stored.get("attribute")
+        if attribute:
+            user["Attributes"][f"{attribute}_verified"] = "true"
+        save_user(tx, pool, user, force_alias=bool(req.get("ForceAliasCreation")), now=ctx.now())
+    return {}
+
+
+@operation("ResendConfirmationCode")
+async def resend_confirmation_code(ctx: Context, req: Request) -> Response:
+    with ctx.store.reader() as tx:
+        pool, client = public_client(tx, req["ClientId"])
+        user = find_user(tx, pool, req["Username"])
+    check_secret_hash(client, req["Username"], req.get("SecretHash"))
+    if user is None:
+        if prevents_existence_errors(client):
+            return {"CodeDeliveryDetails": _simulated(pool)}
+        raise UserNotFound(NOT_FOUND_FOR_CLIENT)
+    if user["UserStatus"] != users.UNCONFIRMED:
+        raise InvalidParameter("User is already confirmed.")
+    target = verification_target(pool, user["Attributes"])
+    if target is None:
+        raise InvalidParameter(
+            "Auto verification not turned on."
+            if not pool.get("AutoVerifiedAttributes")
+            else "User has no attribute matching desired auto verified attributes"
+        )
+    with ctx.store.transaction() as tx:
+        code = issue_code(
+            ctx,
+            tx,
+            pool["Id"],
+            user,
+            codes.SIGN_UP,
+            {"attribute": "email" if target[0] == EMAIL else "phone_number"},
+        )
+    message = code_message(
+        ctx,
+        pool,
+        target,
+        code,
+        purpose="ResendCode",
+        username=user["Username"],
+        client_id=client["ClientId"],
+    )
+    await ctx.postman.send(message, ctx.now())
+    return {"CodeDeliveryDetails": delivery_details(*target)}
+
+
+def _simulated(pool: dict[str, Any]) -> dict[str, str]:
+    """What PreventUserExistenceErrors answers for an unknown user: a plausible delivery."""
+    auto = pool.get("AutoVerifiedAttributes") or ["email"]
+    if "phone_number" in auto:
+        return delivery_details(SMS, "+10000000000")
+    return delivery_details(EMAIL, "user@example.com")

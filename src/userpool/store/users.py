@@ -1,0 +1,376 @@
+"""The users aggregate: users with their credentials, searchable attributes, aliases, group
+memberships, one-time codes, and the message outbox.
+
+A user travels as one dict: the AdminGetUser-shaped document plus private keys that map to their
+own columns (``_PasswordHash``, ``_Srp``, ``_History``) or are computed (``_Key``, the lookup form
+of the username). Writes take the searchable-attribute entries explicitly (``index``), so a write
+can't forget to keep ListUsers' index in step.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from userpool.store.errors import Duplicate
+from userpool.store.tables import (
+    aliases,
+    codes,
+    group_members,
+    outbox,
+    user_index,
+    user_pools,
+    users,
+)
+
+_COLUMNS = {"_PasswordHash": "password_hash", "_Srp": "srp", "_History": "history"}
+
+
+def _doc_text(user: dict[str, Any]) -> str:
+    return orjson.dumps(
+        {k: v for k, v in user.items() if k not in _COLUMNS and k != "_Key"}
+    ).decode()
+
+
+def _from_row(row: Any) -> dict[str, Any]:
+    user = orjson.loads(row.doc)
+    user["_Key"] = row.username_key
+    for key, column in _COLUMNS.items():
+        value = getattr(row, column)
+        if value is not None:
+            user[key] = orjson.loads(value) if column == "history" else value
+    return user
+
+
+class UserRows:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def _insert(self, stmt: Any, what: str) -> None:
+        try:
+            with self.conn.begin_nested():
+                self.conn.execute(stmt)
+        except IntegrityError:
+            raise Duplicate(what) from None
+
+    # -- users ----------------------------------------------------------------------------------
+    def get(self, pool_id: str, key: str, *, for_update: bool = False) -> dict[str, Any] | None:
+        stmt = select(users).where(users.c.pool_id == pool_id, users.c.username_key == key)
+        if for_update:
+            stmt = stmt.with_for_update()
+        row = self.conn.execute(stmt).first()
+        return None if row is None else _from_row(row)
+
+    def get_by_sub(self, pool_id: str, sub: str) -> dict[str, Any] | None:
+        row = self.conn.execute(
+            select(users).where(users.c.pool_id == pool_id, users.c.sub == sub)
+        ).first()
+        return None if row is None else _from_row(row)
+
+    def insert(self, pool_id: str, user: dict[str, Any], index: dict[str, str]) -> None:
+        """Insert a user; ``Duplicate("username")`` or ``Duplicate("sub")`` when taken."""
+        if self.get(pool_id, user["_Key"]) is not None:
+            raise Duplicate("username")
+        self._insert(
+            insert(users).values(
+                pool_id=pool_id,
+                username_key=user["_Key"],
+                username=user["Username"],
+                sub=user["Attributes"]["sub"],
+                status=user["UserStatus"],
+                enabled=user["Enabled"],
+                created_at=user["UserCreateDate"],
+                updated_at=user["UserLastModifiedDate"],
+                doc=_doc_text(user),
+                **self._credentials(user),
+            ),
+            "username",
+        )
+        self._write_index(pool_id, user["_Key"], index)
+        self.conn.execute(
+            update(user_pools)
+            .where(user_pools.c.id == pool_id)
+            .values(user_count=user_pools.c.user_count + 1)
+        )
+
+    def update(self, pool_id: str, user: dict[str, Any], index: dict[str, str]) -> None:
+        self.conn.execute(
+            update(users)
+            .where(users.c.pool_id == pool_id, users.c.username_key == user["_Key"])
+            .values(
+                status=user["UserStatus"],
+                enabled=user["Enabled"],
+                updated_at=user["UserLastModifiedDate"],
+                doc=_doc_text(user),
+                **self._credentials(user),
+            )
+        )
+        self.conn.execute(
+            delete(user_index).where(
+                user_index.c.pool_id == pool_id, user_index.c.username_key == user["_Key"]
+            )
+        )
+        self._write_index(pool_id, user["_Key"], index)
+
+    def delete(self, pool_id: str, key: str) -> bool:
+        for table in (user_index, aliases, group_members, codes):
+            self.conn.execute(
+                delete(table).where(table.c.pool_id == pool_id, table.c.username_key == key)
+            )
+        gone = self.conn.execute(
+            delete(users).where(users.c.pool_id == pool_id, users.c.username_key == key)
+        ).rowcount
+        if gone:
+            self.conn.execute(
+                update(user_pools)
+                .where(user_pools.c.id == pool_id)
+                .values(user_count=user_pools.c.user_count - 1)
+            )
+        return bool(gone)
+
+    @staticmethod
+    def _credentials(user: dict[str, Any]) -> dict[str, Any]:
+        history = user.get("_History")
+        return {
+            "password_hash": user.get("_PasswordHash"),
+            "srp": user.get("_Srp"),
+            "history": orjson.dumps(history).decode() if history else None,
+        }
+
+    def _write_index(self, pool_id: str, key: str, index: dict[str, str]) -> None:
+        if index:
+            self.conn.execute(
+                insert(user_index),
+                [
+                    {"pool_id": pool_id, "attr": attr, "value": value, "username_key": key}
+                    for attr, value in index.items()
+                ],
+            )
+
+    # -- listing ---------------------------------------------------------------------------------
+    def page(self, pool_id: str, after: str | None, limit: int) -> list[dict[str, Any]]:
+        """Users in username_key order, after ``after``."""
+        stmt = select(users).where(users.c.pool_id == pool_id)
+        if after is not None:
+            stmt = stmt.where(users.c.username_key > after)
+        rows = self.conn.execute(stmt.order_by(users.c.username_key).limit(limit))
+        return [_from_row(row) for row in rows]
+
+    def search(
+        self,
+        pool_id: str,
+        attr: str,
+        value: str,
+        *,
+        prefix: bool,
+        after: tuple[str, str] | None,
+        limit: int,
+    ) -> list[tuple[str, dict[str, Any]]]:
+        """(indexed value, user) pairs whose ``attr`` equals (or starts with) ``value``, in
+        (value, username_key) order after ``after`` — an index seek, whatever the pool's size."""
+        match = (
+            and_(user_index.c.value >= value, user_index.c.value < value + "\U0010ffff")
+            if prefix
+            else user_index.c.value == value
+        )
+        stmt = (
+            select(user_index.c.value, users)
+            .join(
+                users,
+                and_(
+                    users.c.pool_id == user_index.c.pool_id,
+                    users.c.username_key == user_index.c.username_key,
+                ),
+            )
+            .where(user_index.c.pool_id == pool_id, user_index.c.attr == attr, match)
+        )
+        if after is not None:
+            stmt = stmt.where(
+                or_(
+                    user_index.c.value > after[0],
+                    and_(user_index.c.value == after[0], user_index.c.username_key > after[1]),
+                )
+            )
+        stmt = stmt.order_by(user_index.c.value, user_index.c.username_key).limit(limit)
+        return [(row.value, _from_row(row)) for row in self.conn.execute(stmt)]
+
+    # -- aliases (and email/phone usernames) ---------------------------------------------------
+    def alias_owner(self, pool_id: str, kind: str, value: str) -> str | None:
+        row = self.conn.execute(
+            select(aliases.c.username_key).where(
+                aliases.c.pool_id == pool_id, aliases.c.kind == kind, aliases.c.value == value
+            )
+        ).first()
+        return None if row is None else row[0]
+
+    def claim_alias(self, pool_id: str, kind: str, value: str, key: str) -> None:
+        """``Duplicate(kind)`` when another user holds it."""
+        owner = self.alias_owner(pool_id, kind, value)
+        if owner == key:
+            return
+        if owner is not None:
+            raise Duplicate(kind)
+        self._insert(
+            insert(aliases).values(pool_id=pool_id, kind=kind, value=value, username_key=key), kind
+        )
+
+    def release_alias(self, pool_id: str, kind: str, key: str) -> None:
+        self.conn.execute(
+            delete(aliases).where(
+                aliases.c.pool_id == pool_id, aliases.c.kind == kind, aliases.c.username_key == key
+            )
+        )
+
+    def aliases_of(self, pool_id: str, key: str) -> dict[str, str]:
+        rows = self.conn.execute(
+            select(aliases.c.kind, aliases.c.value).where(
+                aliases.c.pool_id == pool_id, aliases.c.username_key == key
+            )
+        )
+        return {row[0]: row[1] for row in rows}
+
+    # -- groups --------------------------------------------------------------------------------
+    def add_to_group(self, pool_id: str, group: str, key: str) -> None:
+        with contextlib.suppress(Duplicate):  # already a member: the operation is idempotent
+            self._insert(
+                insert(group_members).values(pool_id=pool_id, group_name=group, username_key=key),
+                "member",
+            )
+
+    def remove_from_group(self, pool_id: str, group: str, key: str) -> None:
+        self.conn.execute(
+            delete(group_members).where(
+                group_members.c.pool_id == pool_id,
+                group_members.c.group_name == group,
+                group_members.c.username_key == key,
+            )
+        )
+
+    def groups_of(
+        self, pool_id: str, key: str, after: str | None = None, limit: int | None = None
+    ) -> list[str]:
+        stmt = select(group_members.c.group_name).where(
+            group_members.c.pool_id == pool_id, group_members.c.username_key == key
+        )
+        if after is not None:
+            stmt = stmt.where(group_members.c.group_name > after)
+        stmt = stmt.order_by(group_members.c.group_name)
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        return [row[0] for row in self.conn.execute(stmt)]
+
+    def members(
+        self, pool_id: str, group: str, after: str | None, limit: int
+    ) -> list[dict[str, Any]]:
+        stmt = (
+            select(users)
+            .join(
+                group_members,
+                and_(
+                    group_members.c.pool_id == users.c.pool_id,
+                    group_members.c.username_key == users.c.username_key,
+                ),
+            )
+            .where(group_members.c.pool_id == pool_id, group_members.c.group_name == group)
+        )
+        if after is not None:
+            stmt = stmt.where(group_members.c.username_key > after)
+        rows = self.conn.execute(stmt.order_by(group_members.c.username_key).limit(limit))
+        return [_from_row(row) for row in rows]
+
+    def drop_group(self, pool_id: str, group: str) -> None:
+        self.conn.execute(
+            delete(group_members).where(
+                group_members.c.pool_id == pool_id, group_members.c.group_name == group
+            )
+        )
+
+    # -- one-time codes -----------------------------------------------------------------------
+    def put_code(
+        self,
+        pool_id: str,
+        key: str,
+        purpose: str,
+        code_hash: str,
+        expires_at: float,
+        doc: dict[str, Any],
+    ) -> None:
+        self.delete_code(pool_id, key, purpose)
+        self.conn.execute(
+            insert(codes).values(
+                pool_id=pool_id,
+                username_key=key,
+                purpose=purpose,
+                code_hash=code_hash,
+                expires_at=expires_at,
+                attempts=0,
+                doc=orjson.dumps(doc).decode(),
+            )
+        )
+
+    def get_code(self, pool_id: str, key: str, purpose: str) -> dict[str, Any] | None:
+        row = self.conn.execute(
+            select(codes).where(
+                codes.c.pool_id == pool_id, codes.c.username_key == key, codes.c.purpose == purpose
+            )
+        ).first()
+        if row is None:
+            return None
+        return {
+            "hash": row.code_hash,
+            "expires_at": row.expires_at,
+            "attempts": row.attempts,
+            **orjson.loads(row.doc),
+        }
+
+    def count_failed_code(self, pool_id: str, key: str, purpose: str) -> None:
+        self.conn.execute(
+            update(codes)
+            .where(
+                codes.c.pool_id == pool_id, codes.c.username_key == key, codes.c.purpose == purpose
+            )
+            .values(attempts=codes.c.attempts + 1)
+        )
+
+    def delete_code(self, pool_id: str, key: str, purpose: str) -> None:
+        self.conn.execute(
+            delete(codes).where(
+                codes.c.pool_id == pool_id, codes.c.username_key == key, codes.c.purpose == purpose
+            )
+        )
+
+    # -- outbox --------------------------------------------------------------------------------
+    def add_message(self, message: dict[str, Any]) -> int:
+        result = self.conn.execute(insert(outbox).values(**message))
+        return int(result.inserted_primary_key[0])
+
+    def set_message_status(self, message_id: int, status: str) -> None:
+        self.conn.execute(update(outbox).where(outbox.c.id == message_id).values(status=status))
+
+    def messages(
+        self, pool_id: str | None, destination: str | None, limit: int = 1000
+    ) -> list[dict[str, Any]]:
+        stmt = select(outbox)
+        if pool_id:
+            stmt = stmt.where(outbox.c.pool_id == pool_id)
+        if destination:
+            stmt = stmt.where(func.lower(outbox.c.destination) == destination.lower())
+        rows = self.conn.execute(stmt.order_by(outbox.c.id).limit(limit))
+        return [
+            {
+                "Id": row.id,
+                "PoolId": row.pool_id,
+                "Medium": row.medium,
+                "To": row.destination,
+                "Subject": row.subject,
+                "Body": row.body,
+                "Purpose": row.purpose,
+                "Status": row.status,
+                "SentAt": row.sent_at,
+            }
+            for row in rows
+        ]
