@@ -15,6 +15,7 @@ from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
 from tests.server import (
+    REQUIRE_POSTGRES,
     TEST_KEY,
     Server,
     create_postgres_db,
@@ -232,6 +233,8 @@ def test_two_processes_on_one_database_see_each_other(db_url: str) -> None:
 def test_postgres_serve_refuses_an_unmigrated_schema() -> None:
     reason = postgres_available()
     if reason is not None:
+        if REQUIRE_POSTGRES:
+            pytest.fail(f"PostgreSQL is required but: {reason}")
         pytest.skip(f"PostgreSQL not reachable: {reason}")
     url = create_postgres_db()  # empty: never migrated
     try:
