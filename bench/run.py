@@ -51,11 +51,13 @@ class Workload:
     """One request, repeated: the operation and its JSON body.
 
     String values in ``body`` are templates: ``{pool_id}`` etc. are filled from the values
-    that ``seed.seed`` returns.
+    that ``seed.seed`` returns. A ``unique`` workload's body differs per request: ``{unique}``
+    becomes a token no other request of the run uses (for operations that create a user).
     """
 
     operation: str
     body: dict[str, Any]
+    unique: bool = False
 
 
 # name → workload. Later issues add theirs here.
@@ -65,7 +67,44 @@ WORKLOADS: dict[str, Workload] = {
     "DescribeUserPoolClient": Workload(
         "DescribeUserPoolClient", {"UserPoolId": "{pool_id}", "ClientId": "{client_id}"}
     ),
+    "AdminGetUser": Workload("AdminGetUser", {"UserPoolId": "{pool_id}", "Username": "{user_email}"}),
+    # An existing user's email on the pool of --users-big users, and on one of 10,000.
+    "ListUsersFiltered": Workload(
+        "ListUsers", {"UserPoolId": "{big_pool_id}", "Filter": 'email = "{big_email}"'}
+    ),
+    "ListUsersFiltered10k": Workload(
+        "ListUsers", {"UserPoolId": "{small_pool_id}", "Filter": 'email = "{small_email}"'}
+    ),
+    # One argon2id hash (and an SRP verifier) per request: compared with the KDF's own rate.
+    "AdminCreateUser": Workload(
+        "AdminCreateUser",
+        {
+            "UserPoolId": "{pool_id}",
+            "Username": "a{unique}@create.bench.example",
+            "TemporaryPassword": "{password}",
+            "MessageAction": "SUPPRESS",
+            "UserAttributes": [{"Name": "name", "Value": "Created User"}],
+        },
+        unique=True,
+    ),
+    "SignUp": Workload(
+        "SignUp",
+        {
+            "ClientId": "{public_client_id}",
+            "Username": "s{unique}@signup.bench.example",
+            "Password": "{password}",
+            "UserAttributes": [{"Name": "name", "Value": "Signed Up"}],
+        },
+        unique=True,
+    ),
 }
+
+# Measured together: the big-pool figure is judged against the 10,000-user one.
+LIST_PAIR = ("ListUsersFiltered", "ListUsersFiltered10k")
+KDF_WORKLOADS = ("AdminCreateUser", "SignUp")
+# What {unique} becomes in the script: run.lua_script splits the body there, and the Lua
+# `request` function joins the parts with a per-request token.
+UNIQUE_MARK = "UNIQUE0b3nch"
 
 # The request wrk sends to the bare app (it answers every request the same way).
 BARE_WORKLOAD = WORKLOADS["DescribeUserPool"]
@@ -104,6 +143,8 @@ class Settings:
     threads: int
     workers: int
     userpool: str
+    users_big: int = users_bench.DEFAULT_BIG_POOL_USERS
+    server_key: str = dataclasses.field(default="", repr=False)
 
 
 # ---------------------------------------------------------------- workloads → wrk scripts
@@ -136,17 +177,52 @@ def lua_long_string(text: str) -> str:
 def lua_script(workload: Workload, values: dict[str, str], common: str) -> str:
     """The wrk script for one workload: its request, then the shared callbacks."""
     target = TARGET_PREFIX + workload.operation
+    if workload.unique:
+        body = unique_body_lua(request_body(workload, {**values, "unique": UNIQUE_MARK}))
+    else:
+        body = f"wrk.body = {lua_long_string(request_body(workload, values))}"
     return "\n".join(
         [
             'wrk.method = "POST"',
             'wrk.path = "/"',
             'wrk.headers["Content-Type"] = "application/x-amz-json-1.1"',
             f"wrk.headers[\"X-Amz-Target\"] = {lua_long_string(target)}",
-            f"wrk.body = {lua_long_string(request_body(workload, values))}",
+            body,
             "",
             common,
         ]
     )
+
+
+def unique_body_lua(body: str) -> str:
+    """A ``request`` function sending ``body`` with each UNIQUE_MARK replaced by a token unique
+    to the request: <run id (random, 12 hex)>t<thread>n<counter>. ``prepare_thread`` (called by
+    workload.lua's ``setup``) draws the run id once and numbers the threads, so neither the
+    warm-up and the measured run nor two threads ever send the same username."""
+    parts = body.split(UNIQUE_MARK)
+    if len(parts) < 2:
+        raise ValueError("a unique workload's body must use {unique}")
+    literals = ", ".join(lua_long_string(part) for part in parts)
+    return f"""local body_parts = {{{literals}}}
+local run_id = nil
+local threads_started = 0
+
+function prepare_thread(thread)
+  if run_id == nil then
+    local f = assert(io.open("/dev/urandom", "rb"))
+    local raw = f:read(6)
+    f:close()
+    run_id = (string.gsub(raw, ".", function(c) return string.format("%02x", string.byte(c)) end))
+  end
+  threads_started = threads_started + 1
+  thread:set("unique_prefix", run_id .. "t" .. threads_started .. "n")
+end
+
+local sent = 0
+function request()
+  sent = sent + 1
+  return wrk.format(nil, nil, nil, table.concat(body_parts, unique_prefix .. sent))
+end"""
 
 
 # ---------------------------------------------------------------- wrk

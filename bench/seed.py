@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import boto3
+from botocore.exceptions import ClientError
 
 EXTRA_POOLS = 14  # with the main pool, ListUserPools(MaxResults=10) returns a full page
 
@@ -86,6 +87,31 @@ def client(endpoint: str) -> Any:
     )
 
 
+# SignUp's client: a public one (no secret), as a browser or mobile app has; a SECRET_HASH per
+# request would need an HMAC in wrk's Lua.
+PUBLIC_CLIENT: dict[str, Any] = {
+    "ClientName": "bench-spa",
+    "GenerateSecret": False,
+    "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    "ReadAttributes": ["email", "email_verified", "name"],
+    "WriteAttributes": ["email", "name"],
+    "PreventUserExistenceErrors": "ENABLED",
+}
+
+# The user AdminGetUser reads: the main pool signs in by email, so the email names them.
+SEEDED_EMAIL = "seeded.user@bench.example"
+PASSWORD = "Bench-Passw0rd!2024"  # meets POOL's password policy
+
+# The pools the filtered ListUsers searches: plain usernames (the import CSV names them), email
+# searchable like every pool's. bench/users.py fills them outside the API.
+LIST_POOL: dict[str, Any] = {
+    "PoolName": "bench-list-{size}",
+    "AutoVerifiedAttributes": ["email"],
+    "UsernameConfiguration": {"CaseSensitive": False},
+    "Schema": [{"Name": "name", "AttributeDataType": "String", "Mutable": True}],
+}
+
+
 def seed(endpoint: str) -> dict[str, str]:
     """Create the fixtures; return the values the workloads' body templates refer to."""
     idp = client(endpoint)
@@ -93,6 +119,41 @@ def seed(endpoint: str) -> dict[str, str]:
     client_id = idp.create_user_pool_client(UserPoolId=pool_id, **CLIENT)["UserPoolClient"][
         "ClientId"
     ]
+    public_id = idp.create_user_pool_client(UserPoolId=pool_id, **PUBLIC_CLIENT)[
+        "UserPoolClient"
+    ]["ClientId"]
+    user = idp.admin_create_user(
+        UserPoolId=pool_id,
+        Username=SEEDED_EMAIL,
+        TemporaryPassword=PASSWORD,
+        MessageAction="SUPPRESS",
+        UserAttributes=[
+            {"Name": "name", "Value": "Seeded User"},
+            {"Name": "email_verified", "Value": "true"},
+            {"Name": "custom:tenant_id", "Value": "tenant-0001"},
+            {"Name": "custom:plan", "Value": "pro"},
+        ],
+    )["User"]
     for n in range(EXTRA_POOLS):
         idp.create_user_pool(PoolName=f"bench-extra-{n:02d}", UserPoolTags={"env": "bench"})
-    return {"pool_id": pool_id, "client_id": client_id}
+    return {
+        "pool_id": pool_id,
+        "client_id": client_id,
+        "public_client_id": public_id,
+        "user_email": SEEDED_EMAIL,
+        "user_name": user["Username"],
+        "password": PASSWORD,
+    }
+
+
+def list_pool(endpoint: str, size: int) -> tuple[str, list[str] | None]:
+    """An empty pool for ``size`` users: its id and its import CSV header (None when the
+    server has no GetCSVHeader yet)."""
+    idp = client(endpoint)
+    config = {**LIST_POOL, "PoolName": LIST_POOL["PoolName"].format(size=size)}
+    pool_id: str = idp.create_user_pool(**config)["UserPool"]["Id"]
+    try:
+        header: list[str] | None = idp.get_csv_header(UserPoolId=pool_id)["CSVHeader"]
+    except ClientError:  # not implemented (yet): the standard header will do
+        header = None
+    return pool_id, header

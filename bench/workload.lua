@@ -1,5 +1,6 @@
 -- The Lua half of every workload. bench/run.py writes one script per workload: a few lines
--- setting the request (wrk.method, wrk.path, wrk.headers, wrk.body) followed by this file.
+-- setting the request (wrk.method, wrk.path, wrk.headers, wrk.body, or a `request` function and
+-- `prepare_thread` for bodies that differ per request) followed by this file.
 -- Counts non-200 responses per thread and, when wrk is done, prints one line
 -- "BENCH_RESULT {json}" with the totals and latency percentiles (microseconds).
 
@@ -7,6 +8,9 @@ local threads = {}
 
 function setup(thread)
   table.insert(threads, thread)
+  if prepare_thread then -- workloads whose body differs per request (run.unique_body_lua)
+    prepare_thread(thread)
+  end
 end
 
 function init(args)

@@ -23,6 +23,8 @@ from userpool.protocol import cors
 from userpool.protocol.endpoint import Endpoint, Receive, Scope, Send
 from userpool.store import Store
 from userpool.store.engine import make_engine
+from userpool.web.confirm import confirm_user_page
+from userpool.web.outbox import messages_page
 
 log = logging.getLogger("userpool")
 
@@ -80,6 +82,9 @@ def build_app(settings: Settings) -> ASGIApp:
         Route("/health", health, methods=["GET"]),
         Route("/_userpool/reset", reset, methods=["POST"]),
         Route("/moto-api/reset", reset, methods=["POST"]),
+        Route("/_userpool/messages", messages_page, methods=["GET"]),
+        Route("/confirmUser", confirm_user_page, methods=["GET"]),
+        Route("/confirmUser/", confirm_user_page, methods=["GET"]),
         Route("/{path:path}", cors.preflight, methods=["OPTIONS"]),
     ]
     pages = Starlette(
@@ -87,6 +92,9 @@ def build_app(settings: Settings) -> ASGIApp:
         lifespan=lifespan,
         exception_handlers={HTTPException: _http_error},
     )
+    pages.state.store = store
+    pages.state.settings = settings
+    pages.state.keys = endpoint.keys
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         """``POST /`` (every API operation) goes straight to the endpoint; the rest is routed."""

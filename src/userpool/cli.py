@@ -147,3 +147,37 @@ def _redacted(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)
+
+
+@main.command()
+@_with_common
+@click.option("--pool", "pool_id", help="Only this user pool's messages.")
+@click.option("--to", "to", help="Only messages to this address or phone number (any case).")
+@click.option("--json", "as_json", is_flag=True, help="Print {\"Messages\": [...]} as JSON.")
+def messages(
+    config_file: str | None,
+    pool_id: str | None,
+    to: str | None,
+    as_json: bool,
+    **flags: Any,
+) -> None:
+    """Print the outbox: the email and SMS sent (codes, links, invitations), oldest first."""
+    import json
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from userpool.store import Store
+    from userpool.web.outbox import format_messages, list_messages
+
+    settings = config.load(flags, config_file)
+    store = Store(make_engine(settings.db))
+    try:
+        found = list_messages(store, pool_id, to)
+    except SQLAlchemyError as exc:
+        raise click.ClickException(
+            f"cannot read the outbox of {_redacted(settings.db)}: {type(exc).__name__} "
+            "(is the schema migrated? `userpool migrate`)"
+        ) from None
+    finally:
+        store.dispose()
+    click.echo(json.dumps({"Messages": found}, indent=2) if as_json else format_messages(found))

@@ -62,6 +62,7 @@ def delete_group(ctx: Context, req: Request) -> Response:
         require_pool(tx, pool_id, for_update=True)
         if not tx.remove(KIND, pool_id, req["GroupName"]):
             raise groups.group_not_found_error()
+        tx.users.drop_group(pool_id, req["GroupName"])  # its memberships go with it
     return {}
 
 

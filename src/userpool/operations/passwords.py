@@ -12,6 +12,7 @@ from userpool.operations.common import require_pool
 from userpool.operations.delivery import EMAIL, SMS, delivery_details, verification_message
 from userpool.operations.signup import NOT_FOUND_FOR_CLIENT
 from userpool.operations.user_support import (
+    check_code,
     check_history,
     check_secret_hash,
     consume_code,
@@ -24,10 +25,12 @@ from userpool.operations.user_support import (
     require_user,
     save_user,
 )
+from userpool.store import Tx
 
 NO_CHANNEL = (
     "Cannot reset password for the user as there is no registered/verified email or phone_number"
 )
+CANNOT_RESET = "User password cannot be reset in the current state."
 DAY = 86400.0
 
 
@@ -49,7 +52,7 @@ def recovery_target(pool: dict[str, Any], user: dict[str, Any]) -> tuple[str, st
         return phone or email
     for mechanism in sorted(setting.get("RecoveryMechanisms", []), key=lambda m: m["Priority"]):
         if mechanism["Name"] == "admin_only":
-            raise NotAuthorized("User password cannot be reset in the current state.")
+            raise NotAuthorized(CANNOT_RESET)
         chosen = email if mechanism["Name"] == "verified_email" else phone
         if chosen:
             return chosen
@@ -101,6 +104,11 @@ async def forgot_password(ctx: Context, req: Request) -> Response:
         if user is None:
             raise UserNotFound(NOT_FOUND_FOR_CLIENT)
         raise NotAuthorized("User is disabled.")
+    if user["UserStatus"] == users.FORCE_CHANGE_PASSWORD:
+        # A user who never used the temporary password can't reset it themselves (AWS:
+        # knowledge-center/cognito-forgot-password; the message is the one AWS answers,
+        # quoted in aws-solutions/distributed-load-testing-on-aws#1).
+        raise NotAuthorized(CANNOT_RESET)
     target = recovery_target(pool, user)
     if target is None:
         if hide:
@@ -122,16 +130,23 @@ async def confirm_forgot_password(ctx: Context, req: Request) -> Response:
         raise UserNotFound(NOT_FOUND_FOR_CLIENT)
     policy = (pool.get("Policies") or {}).get("PasswordPolicy")
     passwords.check_password(policy, req["Password"])
-    consume_code(ctx, pool["Id"], user["_Key"], codes.RESET, req["ConfirmationCode"])
+    # The code is checked first (a wrong one costs no password hashing), but only taken once
+    # the new password passes the history rule: a rejected password doesn't burn the code.
+    check_code(ctx, pool["Id"], user["_Key"], codes.RESET, req["ConfirmationCode"])
     await check_history(ctx, pool, user, req["Password"])
     new = await credentials(ctx, pool["Id"], user["Username"], req["Password"])
-    with ctx.store.transaction() as tx:
+
+    def install(tx: Tx, _stored: dict[str, Any]) -> None:
         fresh = require_user(tx, pool, user["Username"], for_update=True)
         remember_password(pool, fresh, new)
         if fresh["UserStatus"] in (users.RESET_REQUIRED, users.FORCE_CHANGE_PASSWORD):
             fresh["UserStatus"] = users.CONFIRMED
         fresh.pop("_TempPasswordExpiresAt", None)
         save_user(tx, pool, fresh, now=ctx.now())
+
+    consume_code(
+        ctx, pool["Id"], user["_Key"], codes.RESET, req["ConfirmationCode"], then=install
+    )
     return {}
 
 

@@ -21,6 +21,7 @@ from userpool.operations.user_support import (
     save_user,
     username_key,
 )
+from userpool.store import Tx
 
 NOT_FOUND_FOR_CLIENT = "Username/client id combination not found."
 
@@ -35,6 +36,14 @@ def sign_in_identity(pool: dict[str, Any], username: str, attrs: dict[str, str])
     kind = "email" if "@" in username and "email" in kinds else "phone_number"
     attrs[kind] = username
     return users.generated_username()
+
+
+def passwordless_sign_up(pool: dict[str, Any]) -> bool:
+    """SignUp may omit the password when the pool allows a one-time-code first factor (the
+    model: "only when passwordless sign-in is available")."""
+    policy = (pool.get("Policies") or {}).get("SignInPolicy") or {}
+    factors = policy.get("AllowedFirstAuthFactors") or []
+    return "EMAIL_OTP" in factors or "SMS_OTP" in factors
 
 
 def verification_target(pool: dict[str, Any], attrs: dict[str, str]) -> tuple[str, str] | None:
@@ -77,7 +86,12 @@ async def sign_up(ctx: Context, req: Request) -> Response:
     check_secret_hash(client, req["Username"], req.get("SecretHash"))
     attrs = attributes.attributes_for_sign_up(pool, req.get("UserAttributes") or [])
     username = sign_in_identity(pool, req["Username"], attrs)
-    passwords.check_password((pool.get("Policies") or {}).get("PasswordPolicy"), req["Password"])
+    password = req.get("Password") or ""
+    passwordless = not password and passwordless_sign_up(pool)
+    if not passwordless:
+        # No password where passwordless sign-in isn't available: AWS's text for this case is
+        # unknown; the policy's own "not long enough" is the closest honest answer.
+        passwords.check_password((pool.get("Policies") or {}).get("PasswordPolicy"), password)
     user = users.new_user(
         username=username,
         key=username_key(pool, username),
@@ -85,7 +99,8 @@ async def sign_up(ctx: Context, req: Request) -> Response:
         status=users.UNCONFIRMED,
         now=ctx.now(),
     )
-    user.update(await credentials(ctx, pool["Id"], username, req["Password"]))
+    if not passwordless:
+        user.update(await credentials(ctx, pool["Id"], username, password))
     target = verification_target(pool, attrs)
     code = None
     with ctx.store.transaction() as tx:
@@ -124,23 +139,53 @@ async def sign_up(ctx: Context, req: Request) -> Response:
 def confirm_sign_up(ctx: Context, req: Request) -> Response:
     with ctx.store.reader() as tx:
         pool, client = public_client(tx, req["ClientId"])
-        user = find_user(tx, pool, req["Username"])
     check_secret_hash(client, req["Username"], req.get("SecretHash"))
+    confirm_user(
+        ctx,
+        pool,
+        client,
+        req["Username"],
+        req["ConfirmationCode"],
+        force_alias=bool(req.get("ForceAliasCreation")),
+    )
+    return {}
+
+
+def confirm_user(
+    ctx: Context,
+    pool: dict[str, Any],
+    client: dict[str, Any],
+    username: str,
+    code: str,
+    *,
+    force_alias: bool = False,
+) -> None:
+    """ConfirmSignUp after the client (and its SECRET_HASH) is settled; also the confirmUser
+    link page (web/confirm.py), which can't carry a SECRET_HASH."""
+    with ctx.store.reader() as tx:
+        user = find_user(tx, pool, username)
     if user is None:
         if prevents_existence_errors(client):
             raise CodeMismatch(codes.MISMATCH)
         raise UserNotFound(NOT_FOUND_FOR_CLIENT)
     if user["UserStatus"] != users.UNCONFIRMED:
         raise NotAuthorized(f"User cannot be confirmed. Current status is {user['UserStatus']}")
-    stored = consume_code(ctx, pool["Id"], user["_Key"], codes.SIGN_UP, req["ConfirmationCode"])
-    with ctx.store.transaction() as tx:
-        user = find_user(tx, pool, user["Username"], for_update=True) or user
-        user["UserStatus"] = users.CONFIRMED
+    username_of = user["Username"]
+
+    def confirm(tx: Tx, stored: dict[str, Any]) -> None:
+        # In the code's own transaction: an AliasExistsException keeps the code usable, so the
+        # app can retry with ForceAliasCreation (reference §3.8).
+        fresh = find_user(tx, pool, username_of, for_update=True)
+        if fresh is None or fresh["UserStatus"] != users.UNCONFIRMED:
+            status = fresh["UserStatus"] if fresh else users.CONFIRMED
+            raise NotAuthorized(f"User cannot be confirmed. Current status is {status}")
+        fresh["UserStatus"] = users.CONFIRMED
         attribute = stored.get("attribute")
         if attribute:
-            user["Attributes"][f"{attribute}_verified"] = "true"
-        save_user(tx, pool, user, force_alias=bool(req.get("ForceAliasCreation")), now=ctx.now())
-    return {}
+            fresh["Attributes"][f"{attribute}_verified"] = "true"
+        save_user(tx, pool, fresh, force_alias=force_alias, now=ctx.now())
+
+    consume_code(ctx, pool["Id"], user["_Key"], codes.SIGN_UP, code, then=confirm)
 
 
 @operation("ResendConfirmationCode")

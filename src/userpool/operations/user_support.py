@@ -7,6 +7,7 @@ import asyncio
 import base64
 import hashlib
 import hmac
+from collections.abc import Callable
 from typing import Any
 
 from userpool.domain import codes, srp, user_filter, users
@@ -202,9 +203,40 @@ def issue_code(
     return code
 
 
-def consume_code(ctx: Context, pool_id: str, key: str, purpose: str, code: str) -> dict[str, Any]:
-    """Check ``code`` in its own transaction (a failed attempt is recorded even though the
-    operation then fails) and delete it when right; returns what was stored with it."""
+def consume_code(
+    ctx: Context,
+    pool_id: str,
+    key: str,
+    purpose: str,
+    code: str,
+    then: Callable[[Tx, dict[str, Any]], None] | None = None,
+) -> dict[str, Any]:
+    """Check ``code`` and delete it when right; returns what was stored with it.
+
+    A failed attempt is recorded in its own transaction (it must survive the error the operation
+    then answers). ``then(tx, stored)`` runs in the same transaction as the deletion: if it
+    raises (say ``AliasExistsException`` at ConfirmSignUp), the code is kept, so the caller can
+    retry with the same code (``ForceAliasCreation``).
+    """
+    return _judge_code(ctx, pool_id, key, purpose, code, consume=True, then=then)
+
+
+def check_code(ctx: Context, pool_id: str, key: str, purpose: str, code: str) -> dict[str, Any]:
+    """Like ``consume_code`` but the code stays: for checks before slow work (hashing a new
+    password), after which ``consume_code`` takes it for good."""
+    return _judge_code(ctx, pool_id, key, purpose, code, consume=False, then=None)
+
+
+def _judge_code(
+    ctx: Context,
+    pool_id: str,
+    key: str,
+    purpose: str,
+    code: str,
+    *,
+    consume: bool,
+    then: Callable[[Tx, dict[str, Any]], None] | None,
+) -> dict[str, Any]:
     assert ctx.keys is not None
     failure: CognitoError | None
     with ctx.store.transaction() as tx:
@@ -213,9 +245,11 @@ def consume_code(ctx: Context, pool_id: str, key: str, purpose: str, code: str) 
             stored["hash"], ctx.keys.code_hash(pool_id, key, purpose, code)
         )
         failure = codes.judge(stored, matches, purpose, ctx.now())
-        if failure is None:
+        if failure is None and stored is not None and consume:
             tx.users.delete_code(pool_id, key, purpose)
-        elif stored is not None and not matches:
+            if then is not None:
+                then(tx, stored)
+        elif failure is not None and stored is not None and not matches:
             tx.users.count_failed_code(pool_id, key, purpose)
     if failure is not None:
         raise failure

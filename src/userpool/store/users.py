@@ -21,6 +21,7 @@ from userpool.store.tables import (
     aliases,
     codes,
     group_members,
+    import_jobs,
     outbox,
     user_index,
     user_pools,
@@ -359,7 +360,8 @@ class UserRows:
             stmt = stmt.where(outbox.c.pool_id == pool_id)
         if destination:
             stmt = stmt.where(func.lower(outbox.c.destination) == destination.lower())
-        rows = self.conn.execute(stmt.order_by(outbox.c.id).limit(limit))
+        # The newest ``limit`` messages, returned oldest first.
+        rows = reversed(list(self.conn.execute(stmt.order_by(outbox.c.id.desc()).limit(limit))))
         return [
             {
                 "Id": row.id,
@@ -374,3 +376,171 @@ class UserRows:
             }
             for row in rows
         ]
+
+    # -- bulk import (user import jobs, ``userpool import``) ----------------------------------
+    def existing_keys(self, pool_id: str, keys: list[str]) -> set[str]:
+        """Which of ``keys`` already name users of the pool."""
+        found: set[str] = set()
+        for start in range(0, len(keys), _CHUNK):
+            rows = self.conn.execute(
+                select(users.c.username_key).where(
+                    users.c.pool_id == pool_id,
+                    users.c.username_key.in_(keys[start : start + _CHUNK]),
+                )
+            )
+            found.update(row[0] for row in rows)
+        return found
+
+    def taken_aliases(self, pool_id: str, kind: str, values: list[str]) -> set[str]:
+        """Which of ``values`` are already held as sign-in names of ``kind``."""
+        found: set[str] = set()
+        for start in range(0, len(values), _CHUNK):
+            rows = self.conn.execute(
+                select(aliases.c.value).where(
+                    aliases.c.pool_id == pool_id,
+                    aliases.c.kind == kind,
+                    aliases.c.value.in_(values[start : start + _CHUNK]),
+                )
+            )
+            found.update(row[0] for row in rows)
+        return found
+
+    def insert_many(
+        self,
+        pool_id: str,
+        new_users: list[tuple[dict[str, Any], dict[str, str], dict[str, str]]],
+    ) -> None:
+        """Insert ``(user, index, aliases)`` triples with one executemany per table and one
+        user-count update; ``aliases`` maps kind → value. All or nothing: ``Duplicate("batch")``
+        (nothing written) when any username, sub or alias is taken."""
+        if not new_users:
+            return
+        user_rows, index_rows, alias_rows = [], [], []
+        for user, index, names in new_users:
+            key = user["_Key"]
+            user_rows.append({
+                "pool_id": pool_id,
+                "username_key": key,
+                "username": user["Username"],
+                "sub": user["Attributes"]["sub"],
+                "status": user["UserStatus"],
+                "enabled": user["Enabled"],
+                "created_at": user["UserCreateDate"],
+                "updated_at": user["UserLastModifiedDate"],
+                "doc": _doc_text(user),
+                **self._credentials(user),
+            })
+            index_rows.extend(
+                {"pool_id": pool_id, "attr": a, "value": v, "username_key": key}
+                for a, v in index.items()
+            )
+            alias_rows.extend(
+                {"pool_id": pool_id, "kind": k, "value": v, "username_key": key}
+                for k, v in names.items()
+            )
+        try:
+            with self.conn.begin_nested():
+                self.conn.execute(_INSERT_USER, user_rows)
+                if index_rows:
+                    self.conn.execute(_INSERT_INDEX, index_rows)
+                if alias_rows:
+                    self.conn.execute(_INSERT_ALIAS, alias_rows)
+        except IntegrityError:
+            raise Duplicate("batch") from None
+        self.conn.execute(
+            update(user_pools)
+            .where(user_pools.c.id == pool_id)
+            .values(user_count=user_pools.c.user_count + len(user_rows))
+        )
+
+    def insert_job(self, pool_id: str, job_id: str, doc: dict[str, Any]) -> None:
+        self.conn.execute(
+            insert(import_jobs).values(
+                job_id=job_id,
+                pool_id=pool_id,
+                status=doc["Status"],
+                created_at=doc["CreationDate"],
+                heartbeat=None,
+                doc=orjson.dumps(doc).decode(),
+            )
+        )
+
+    def get_job(
+        self, pool_id: str | None, job_id: str, *, for_update: bool = False
+    ) -> dict[str, Any] | None:
+        """The job's document with ``_Heartbeat`` and ``_PoolId``; None when unknown (or in
+        another pool, when ``pool_id`` is given)."""
+        stmt = select(
+            import_jobs.c.pool_id, import_jobs.c.heartbeat, import_jobs.c.doc
+        ).where(import_jobs.c.job_id == job_id)
+        if pool_id is not None:
+            stmt = stmt.where(import_jobs.c.pool_id == pool_id)
+        if for_update:
+            stmt = stmt.with_for_update()
+        row = self.conn.execute(stmt).first()
+        return None if row is None else _job(row)
+
+    def update_job(self, job_id: str, doc: dict[str, Any], heartbeat: float | None) -> None:
+        stored = {k: v for k, v in doc.items() if k not in ("_Heartbeat", "_PoolId")}
+        self.conn.execute(
+            update(import_jobs)
+            .where(import_jobs.c.job_id == job_id)
+            .values(status=doc["Status"], heartbeat=heartbeat, doc=orjson.dumps(stored).decode())
+        )
+
+    def set_job_csv(self, job_id: str, data: bytes | None) -> None:
+        self.conn.execute(
+            update(import_jobs).where(import_jobs.c.job_id == job_id).values(csv=data)
+        )
+
+    def job_csv(self, job_id: str) -> bytes | None:
+        row = self.conn.execute(
+            select(import_jobs.c.csv).where(import_jobs.c.job_id == job_id)
+        ).first()
+        return None if row is None or row[0] is None else bytes(row[0])
+
+    def list_jobs(
+        self, pool_id: str, after: tuple[float, str] | None, limit: int
+    ) -> list[dict[str, Any]]:
+        """The pool's jobs, newest first, after ``(created_at, job_id)``."""
+        stmt = select(import_jobs.c.pool_id, import_jobs.c.heartbeat, import_jobs.c.doc).where(
+            import_jobs.c.pool_id == pool_id
+        )
+        if after is not None:
+            stmt = stmt.where(
+                or_(
+                    import_jobs.c.created_at < after[0],
+                    and_(import_jobs.c.created_at == after[0], import_jobs.c.job_id < after[1]),
+                )
+            )
+        stmt = stmt.order_by(import_jobs.c.created_at.desc(), import_jobs.c.job_id.desc())
+        return [_job(row) for row in self.conn.execute(stmt.limit(limit))]
+
+    def count_jobs(self, pool_id: str) -> int:
+        return self.conn.execute(
+            select(func.count()).where(import_jobs.c.pool_id == pool_id)
+        ).scalar_one()
+
+    def jobs_in(self, statuses: tuple[str, ...], pool_id: str | None = None) -> list[
+        tuple[str, str, float | None]
+    ]:
+        """(job_id, status, heartbeat) of every job in one of ``statuses``, oldest first."""
+        stmt = select(import_jobs.c.job_id, import_jobs.c.status, import_jobs.c.heartbeat).where(
+            import_jobs.c.status.in_(statuses)
+        )
+        if pool_id is not None:
+            stmt = stmt.where(import_jobs.c.pool_id == pool_id)
+        stmt = stmt.order_by(import_jobs.c.created_at, import_jobs.c.job_id)
+        return [(row[0], row[1], row[2]) for row in self.conn.execute(stmt)]
+
+
+_CHUNK = 500
+_INSERT_USER = insert(users)
+_INSERT_INDEX = insert(user_index)
+_INSERT_ALIAS = insert(aliases)
+
+
+def _job(row: Any) -> dict[str, Any]:
+    doc = orjson.loads(row.doc)
+    doc["_PoolId"], doc["_Heartbeat"] = row.pool_id, row.heartbeat
+    return doc

@@ -1,0 +1,1 @@
+"""Non-API HTTP pages: the developer outbox and the hosted confirmUser link page."""
