@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -38,12 +39,16 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import users as users_bench
+
 HERE = Path(__file__).resolve().parent
 RESULTS_DIR = HERE / "results"
 LUA_COMMON = HERE / "workload.lua"
 TARGET_PREFIX = "AWSCognitoIdentityProviderService."
 PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
 PG_URL = "postgresql://postgres@127.0.0.1:5432/{db}"
+# The server runs with these (explicit flags), and the KDF's own rate is measured with them.
+KDF_PARAMS = users_bench.KdfParams.server_defaults()
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,9 @@ class Workload:
     operation: str
     body: dict[str, Any]
     unique: bool = False
+    # At most this many wrk connections (None: --connections). For slow requests: what is in
+    # flight when wrk stops was paid for but is not counted, so keep it a small part of a run.
+    max_connections: int | None = None
 
 
 # name → workload. Later issues add theirs here.
@@ -67,13 +75,21 @@ WORKLOADS: dict[str, Workload] = {
     "DescribeUserPoolClient": Workload(
         "DescribeUserPoolClient", {"UserPoolId": "{pool_id}", "ClientId": "{client_id}"}
     ),
-    "AdminGetUser": Workload("AdminGetUser", {"UserPoolId": "{pool_id}", "Username": "{user_email}"}),
-    # An existing user's email on the pool of --users-big users, and on one of 10,000.
+    "AdminGetUser": Workload(
+        "AdminGetUser", {"UserPoolId": "{pool_id}", "Username": "{user_email}"}
+    ),
+    # An existing user's email on the pool of --users-big users, and on one of 10,000. A latency
+    # target: at 2 connections p50 is the request's own time; at 64 it would be the wait
+    # behind the 63 others (≈ 64 ÷ req/s, whatever the pool's size).
     "ListUsersFiltered": Workload(
-        "ListUsers", {"UserPoolId": "{big_pool_id}", "Filter": 'email = "{big_email}"'}
+        "ListUsers",
+        {"UserPoolId": "{big_pool_id}", "Filter": 'email = "{big_email}"'},
+        max_connections=2,
     ),
     "ListUsersFiltered10k": Workload(
-        "ListUsers", {"UserPoolId": "{small_pool_id}", "Filter": 'email = "{small_email}"'}
+        "ListUsers",
+        {"UserPoolId": "{small_pool_id}", "Filter": 'email = "{small_email}"'},
+        max_connections=2,
     ),
     # One argon2id hash (and an SRP verifier) per request: compared with the KDF's own rate.
     "AdminCreateUser": Workload(
@@ -86,6 +102,7 @@ WORKLOADS: dict[str, Workload] = {
             "UserAttributes": [{"Name": "name", "Value": "Created User"}],
         },
         unique=True,
+        max_connections=16,
     ),
     "SignUp": Workload(
         "SignUp",
@@ -93,9 +110,13 @@ WORKLOADS: dict[str, Workload] = {
             "ClientId": "{public_client_id}",
             "Username": "s{unique}@signup.bench.example",
             "Password": "{password}",
-            "UserAttributes": [{"Name": "name", "Value": "Signed Up"}],
+            "UserAttributes": [
+                {"Name": "email", "Value": "s{unique}@signup.bench.example"},
+                {"Name": "name", "Value": "Signed Up"},
+            ],
         },
         unique=True,
+        max_connections=16,
     ),
 }
 
@@ -127,6 +148,8 @@ class Measurement:
     sample_error: str
     wrk_cpu_pct: float = 0.0  # wrk's own CPU use (100 = one core): is the load generator busy?
     pct_of_bare: float | None = None
+    kdf_ratio: float | None = None  # req/s ÷ the KDF's hashes/s (operations hashing a password)
+    connections: int = 0
 
     @property
     def errors(self) -> int:
@@ -379,6 +402,12 @@ def health(url: str) -> bool:
         return bool(response.status == 200)
 
 
+def userpool_env(settings: Settings) -> dict[str, str]:
+    """The environment of every userpool command the driver runs: the run's server key (which
+    PostgreSQL servers require; SQLite ones use it too, instead of a key file)."""
+    return {**os.environ, "USERPOOL_SERVER_KEY": settings.server_key}
+
+
 @contextlib.contextmanager
 def userpool_server(db: str, settings: Settings, workdir: Path, label: str) -> Iterator[str]:
     port = free_port()
@@ -387,8 +416,9 @@ def userpool_server(db: str, settings: Settings, workdir: Path, label: str) -> I
     command = [
         settings.userpool, "serve", "--port", str(port), "--db", db,
         "--workers", str(settings.workers), "--log-level", "warning",
+        *KDF_PARAMS.serve_flags(),
     ]
-    with process(command, log) as proc:
+    with process(command, log, userpool_env(settings)) as proc:
         wait_ready(proc, lambda: health(url), log)
         yield url
 
@@ -427,7 +457,8 @@ def scratch_postgres(settings: Settings, workdir: Path) -> Iterator[str]:
         log = workdir / "migrate.log"
         with log.open("wb") as out:
             migrate = [settings.userpool, "migrate", "--db", url]
-            if subprocess.run(migrate, stdout=out, stderr=subprocess.STDOUT).returncode:
+            env = userpool_env(settings)
+            if subprocess.run(migrate, stdout=out, stderr=subprocess.STDOUT, env=env).returncode:
                 raise RuntimeError(f"userpool migrate failed:\n{tail(log)}")
         yield url
     finally:
@@ -449,7 +480,8 @@ def database(store: str, settings: Settings, workdir: Path) -> Iterator[str]:
 
 def check_once(url: str, name: str, workload: Workload, values: dict[str, str]) -> None:
     """One request before wrk: a broken workload fails fast, with the server's message."""
-    status, body = post(url, workload.operation, request_body(workload, values))
+    once = {**values, "unique": "check" + secrets.token_hex(4)}
+    status, body = post(url, workload.operation, request_body(workload, once))
     if status != 200:
         raise RuntimeError(f"{name}: HTTP {status}: {body[:500].decode(errors='replace')}")
 
@@ -462,12 +494,21 @@ def bench_workload(
         if warm.errors:
             return warm  # no point measuring: reported as failed
     result = measurement(name, store, run_wrk(wrk, url, script, settings.duration, settings))
+    result.connections = settings.connections
     print(
         f"  {name:<28} {store:<9} {result.rps:>10.1f} req/s  p99 {result.p99_ms:>8.2f} ms  "
         f"(wrk CPU {result.wrk_cpu_pct:.0f}%)",
         file=sys.stderr,
     )
     return result
+
+
+def workload_settings(workload: Workload, settings: Settings) -> Settings:
+    """The settings wrk runs this workload with: its connection cap applied."""
+    cap = workload.max_connections
+    if cap is None or cap >= settings.connections:
+        return settings
+    return dataclasses.replace(settings, connections=max(cap, settings.threads))
 
 
 def write_scripts(values: dict[str, str], names: list[str], workdir: Path) -> dict[str, Path]:
@@ -489,15 +530,36 @@ def bench_store(
     with database(store, settings, workdir) as db, userpool_server(db, settings, workdir,
                                                                    store) as url:
         values = seed(url)
+        if any(name in settings.workloads for name in LIST_PAIR):
+            values.update(seed_list_pools(url, db, settings, workdir / store))
         if not bare_body.exists():
             capture_describe(url, values, bare_body)
         scripts = write_scripts(values, settings.workloads, workdir / store)
         for name in settings.workloads:
             check_once(url, name, WORKLOADS[name], values)
         return [
-            bench_workload(wrk, url, name, store, scripts[name], settings)
+            bench_workload(wrk, url, name, store, scripts[name],
+                           workload_settings(WORKLOADS[name], settings))
             for name in settings.workloads
         ]
+
+
+def seed_list_pools(url: str, db: str, settings: Settings, workdir: Path) -> dict[str, str]:
+    """The two pools the filtered ListUsers searches, filled outside the API (users.fill_pool),
+    and an existing user's email in each."""
+    from seed import list_pool, user_count
+
+    values: dict[str, str] = {}
+    for label, size in (("small", users_bench.SMALL_POOL_USERS), ("big", settings.users_big)):
+        pool_id, header = list_pool(url, size)
+        prefix = f"{label}{size}"
+        users_bench.fill_pool(settings.userpool, db, pool_id, size, prefix, workdir, header,
+                              userpool_env(settings))
+        if (found := user_count(url, pool_id)) != size:
+            raise RuntimeError(f"{pool_id} has {found} users after the fill, not {size}")
+        values[f"{label}_pool_id"] = pool_id
+        values[f"{label}_email"] = users_bench.email(prefix, users_bench.probe_index(size))
+    return values
 
 
 def capture_describe(url: str, values: dict[str, str], path: Path) -> None:
@@ -538,6 +600,52 @@ def table(rows: list[Measurement], bare_label: str) -> str:
     return "\n".join(lines)
 
 
+def bench_kdf(settings: Settings) -> users_bench.KdfRate:
+    """argon2id alone, as many processes as server workers, for --duration seconds (no server
+    running): the ceiling of the operations that hash a password per request."""
+    print(f"kdf: argon2id in {settings.workers} processes for {settings.duration} s",
+          file=sys.stderr)
+    return users_bench.measure_kdf(settings.workers, settings.duration, KDF_PARAMS)
+
+
+def list_targets(rows: list[Measurement], users_big: int) -> list[users_bench.ListTarget]:
+    """Per store with both filtered ListUsers figures (and no errors): the target's verdict."""
+    big_name, small_name = LIST_PAIR
+    found = {(row.workload, row.store): row for row in rows if not row.errors}
+    return [
+        users_bench.list_target(store, found[big_name, store].p50_ms,
+                                found[small_name, store].p50_ms, users_big)
+        for (name, store) in found
+        if name == big_name and (small_name, store) in found
+    ]
+
+
+def apply_kdf_ratios(rows: list[Measurement], kdf: users_bench.KdfRate) -> None:
+    for row in rows:
+        if row.workload in KDF_WORKLOADS:
+            row.kdf_ratio = users_bench.kdf_ratio(row.rps, kdf.hashes_per_s)
+
+
+def users_summary(
+    rows: list[Measurement], settings: Settings, kdf: users_bench.KdfRate | None
+) -> dict[str, Any]:
+    """Print the ListUsers target and the KDF ratios; return them for the JSON document."""
+    extra: dict[str, Any] = {}
+    targets = list_targets(rows, settings.users_big)
+    if targets:
+        print()
+        print(users_bench.target_lines(targets))
+        extra["list_users_target"] = [target.as_dict() for target in targets]
+    if kdf is not None:
+        apply_kdf_ratios(rows, kdf)
+        ratios = [(row.workload, row.store, row.rps, row.kdf_ratio) for row in rows
+                  if row.workload in KDF_WORKLOADS]
+        print()
+        print(users_bench.kdf_lines(kdf, ratios))
+        extra["kdf"] = kdf.as_dict()
+    return extra
+
+
 def git_commit() -> str:
     out = subprocess.run(
         ["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"],
@@ -574,12 +682,15 @@ def run(settings: Settings) -> int:
     wrk = ensure_wrk()
     sys.path.insert(0, str(HERE))
     rows: list[Measurement] = []
+    kdf: users_bench.KdfRate | None = None
     with tempfile.TemporaryDirectory(prefix="userpool-bench-") as tmp:
         workdir = Path(tmp)
         bare_body = workdir / "describe_user_pool.json"
         for store in settings.stores:
             (workdir / store).mkdir()
             rows.extend(bench_store(wrk, store, settings, workdir, bare_body))
+        if any(name in settings.workloads for name in KDF_WORKLOADS):
+            kdf = bench_kdf(settings)
         bare = bench_bare(wrk, settings, workdir, bare_body)
         body_bytes = bare_body.stat().st_size if bare_body.exists() else None
     apply_ratios(rows, bare)
@@ -587,6 +698,7 @@ def run(settings: Settings) -> int:
     size = f"{body_bytes / 1024:.1f} KB" if body_bytes else "built-in"
     print()
     print(table(rows, f"bare ({size} body)"))
+    extra = users_summary(rows, settings, kdf)
     meta = {
         "timestamp": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "git_commit": git_commit(),
@@ -594,6 +706,7 @@ def run(settings: Settings) -> int:
         "host": {"cpus": os.cpu_count(), "platform": platform.platform(),
                  "python": platform.python_version()},
         "bare_body_bytes": body_bytes,
+        **extra,
     }
     path = write_json(rows, settings, meta)
     print(f"\nwritten to {path}")
@@ -619,13 +732,19 @@ def parse_args(argv: list[str] | None = None) -> Settings:
                         help=f"comma-separated subset of: {', '.join(WORKLOADS)}")
     parser.add_argument("--userpool", default=default_userpool(),
                         help="the userpool console script")
+    parser.add_argument("--users-big", type=int, default=users_bench.DEFAULT_BIG_POOL_USERS,
+                        help="users in the big pool of ListUsersFiltered (default 1,000,000)")
     args = parser.parse_args(argv)
-    workloads = [name.strip() for name in args.workloads.split(",") if name.strip()]
+    workloads = with_companions(
+        [name.strip() for name in args.workloads.split(",") if name.strip()]
+    )
     unknown = [name for name in workloads if name not in WORKLOADS]
     if unknown:
         parser.error(f"unknown workloads {unknown}; known: {', '.join(WORKLOADS)}")
     if args.connections < args.threads:
         parser.error("--connections must be at least --threads")
+    if args.users_big < 1:
+        parser.error("--users-big must be at least 1")
     return Settings(
         stores=["sqlite", "postgres"] if args.store == "both" else [args.store],
         workloads=workloads,
@@ -635,7 +754,26 @@ def parse_args(argv: list[str] | None = None) -> Settings:
         threads=args.threads,
         workers=args.workers,
         userpool=args.userpool,
+        users_big=args.users_big,
+        server_key=generate_server_key(),
     )
+
+
+def with_companions(workloads: list[str]) -> list[str]:
+    """Either filtered ListUsers workload brings the other: the target compares them."""
+    chosen = list(dict.fromkeys(workloads))
+    if any(name in chosen for name in LIST_PAIR):
+        for name in LIST_PAIR:
+            if name not in chosen:
+                chosen.append(name)
+    return chosen
+
+
+def generate_server_key() -> str:
+    """A fresh key per run, as `userpool genkey` prints it (base64 of 32 random bytes)."""
+    from userpool.crypto import generate_key_text
+
+    return generate_key_text()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -157,3 +157,8 @@ def list_pool(endpoint: str, size: int) -> tuple[str, list[str] | None]:
     except ClientError:  # not implemented (yet): the standard header will do
         header = None
     return pool_id, header
+
+
+def user_count(endpoint: str, pool_id: str) -> int:
+    pool = client(endpoint).describe_user_pool(UserPoolId=pool_id)["UserPool"]
+    return int(pool.get("EstimatedNumberOfUsers", 0))

@@ -2,9 +2,9 @@
 
 * Large pools for the filtered ListUsers workloads, filled without the API (one argon2id hash
   per user would take hours for 1,000,000 users): through ``userpool import FILE.csv --pool ID
-  --db URL`` when the CLI has it (on a CSV in the shape GetCSVHeader describes), otherwise by a
-  bulk insert of the very rows the server writes (users and their ListUsers index entries),
-  built with the server's own code (``domain.users.new_user``, ``user_support.index_entries``).
+  --db URL`` (on a CSV in the shape GetCSVHeader describes), or, with a CLI that lacks it, the
+  importer's bulk path ``tx.users.insert_many`` fed users built with the server's own code
+  (``domain.users.new_user``, ``user_support.index_entries``).
 * The password KDF's own rate: argon2id with the server's parameters in N processes for T
   seconds, the ceiling of the operations that hash one password per request.
 * The verdicts printed next to the table: the ListUsers filter target and requests/s ÷ hashes/s.
@@ -136,52 +136,19 @@ def fill_pool(
 
 
 def bulk_insert(db: str, pool_id: str, prefix: str, count: int) -> None:
-    """The rows ``insert_user`` writes for each user (no aliases: the pool has none), in
-    batches, and the pool's user count once."""
-    from sqlalchemy import insert, update
-
+    """The import's own bulk path (``tx.users.insert_many``) without the CSV: the rows
+    ``insert_user`` writes for each user (no aliases: the pool has none), in batches."""
     from userpool.operations.user_support import index_entries
+    from userpool.store import Store
     from userpool.store.engine import make_engine
-    from userpool.store.tables import user_index, user_pools, users
 
-    engine = make_engine(db)
+    store = Store(make_engine(db))
     try:
         for batch in user_batches(prefix, count, time.time()):
-            rows = [user_row(pool_id, user) for user in batch]
-            entries = [
-                {"pool_id": pool_id, "attr": attr, "value": value, "username_key": user["_Key"]}
-                for user in batch
-                for attr, value in index_entries(user).items()
-            ]
-            with engine.begin() as conn:
-                conn.execute(insert(users), rows)
-                conn.execute(insert(user_index), entries)
-                conn.execute(
-                    update(user_pools)
-                    .where(user_pools.c.id == pool_id)
-                    .values(user_count=user_pools.c.user_count + len(batch))
-                )
+            with store.transaction() as tx:
+                tx.users.insert_many(pool_id, [(user, index_entries(user), {}) for user in batch])
     finally:
-        engine.dispose()
-
-
-def user_row(pool_id: str, user: dict[str, Any]) -> dict[str, Any]:
-    from userpool.store.users import _doc_text
-
-    return {
-        "pool_id": pool_id,
-        "username_key": user["_Key"],
-        "username": user["Username"],
-        "sub": user["Attributes"]["sub"],
-        "status": user["UserStatus"],
-        "enabled": user["Enabled"],
-        "created_at": user["UserCreateDate"],
-        "updated_at": user["UserLastModifiedDate"],
-        "doc": _doc_text(user),
-        "password_hash": None,
-        "srp": None,
-        "history": None,
-    }
+        store.dispose()
 
 
 def analyze(db: str) -> None:

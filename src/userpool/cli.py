@@ -181,3 +181,45 @@ def messages(
     finally:
         store.dispose()
     click.echo(json.dumps({"Messages": found}, indent=2) if as_json else format_messages(found))
+
+
+@main.command("import")
+@_with_common
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--pool", "pool_id", required=True, help="The user pool to import into.")
+def import_users(config_file: str | None, csv_file: str, pool_id: str, **flags: Any) -> None:
+    """Import users from a CSV file (GetCSVHeader's columns) straight into the database.
+
+    The same rules as an import job (users are RESET_REQUIRED; existing users are skipped), with
+    no 500,000-user limit. Prints the counters and the lines of skipped and failed rows."""
+    from userpool.imports import runner
+    from userpool.imports.csvfile import HeaderError
+    from userpool.store import Store
+
+    settings = config.load(flags, config_file)
+    store = Store(make_engine(settings.db))
+    try:
+        with store.reader() as tx:
+            pool = tx.get_pool(pool_id)
+        if pool is None:
+            raise click.ClickException(f"User pool {pool_id} does not exist.")
+        with open(csv_file, "rb") as raw:
+            rows = max(sum(block.count(b"\n") for block in iter(lambda: raw.read(1 << 20), b"")), 1)
+        with (
+            open(csv_file, encoding="utf-8-sig", newline="") as text,
+            click.progressbar(length=rows - 1, label="Importing users", file=sys.stderr) as bar,
+        ):
+            counts = runner.import_file(store, pool, text, bar.update)
+    except (HeaderError, UnicodeDecodeError) as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        store.dispose()
+    lines = counts.log()
+    for line in lines[:100]:
+        click.echo(line, err=True)
+    if len(lines) > 100:
+        click.echo(f"… and {len(lines) - 100} more skipped or failed rows", err=True)
+    click.echo(
+        f"ImportedUsers: {counts.imported}\nSkippedUsers: {counts.skipped}\n"
+        f"FailedUsers: {counts.failed}"
+    )

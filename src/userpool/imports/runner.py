@@ -34,6 +34,7 @@ log = logging.getLogger("userpool.imports")
 STALE_SECONDS = float(os.environ.get("USERPOOL_IMPORT_STALE_SECONDS", "60"))
 SWEEP_SECONDS = float(os.environ.get("USERPOOL_IMPORT_SWEEP_SECONDS", "15"))
 BATCH_ROWS = int(os.environ.get("USERPOOL_IMPORT_BATCH_ROWS", "2000"))
+FILE_BATCH_ROWS = 10_000  # `userpool import`: no job to report progress to, fewer commits
 # Test hook: a pause between batches, to observe a job mid-way.
 BATCH_DELAY = float(os.environ.get("USERPOOL_IMPORT_BATCH_DELAY", "0"))
 
@@ -130,6 +131,7 @@ def import_file(
     pool: dict[str, Any],
     text: io.TextIOBase,
     progress: Callable[[int], None] | None = None,
+    batch_rows: int = FILE_BATCH_ROWS,
 ) -> Counts:
     """Import a whole CSV file (``userpool import``): no job, the same rules and batches.
     Raises csvfile.HeaderError for a header (or pool) that can't be imported."""
@@ -140,7 +142,7 @@ def import_file(
         raise csvfile.HeaderError("The CSV file is empty.")
     checker = RowChecker(pool, header)
     total = Counts()
-    while batch := take(rows, BATCH_ROWS, reader):
+    while batch := take(rows, batch_rows, reader):
         checked = check_rows(checker, batch, round(time.time(), 3))
         with store.transaction() as tx:
             counts = write_batch(tx, pool, checked)

@@ -80,11 +80,21 @@ def index_entries(user: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def insert_user(tx: Tx, pool: dict[str, Any], user: dict[str, Any], *, force_alias: bool) -> None:
+def insert_user(
+    tx: Tx,
+    pool: dict[str, Any],
+    user: dict[str, Any],
+    *,
+    force_alias: bool,
+    taken: str = "User already exists",
+) -> None:
+    """``taken`` is the message for a taken username: SignUp's "User already exists"
+    (reference §3.8), AdminCreateUser's "User account already exists" (observed, quoted in
+    localstack/localstack#4465)."""
     try:
         tx.users.insert(pool["Id"], user, index_entries(user))
     except Duplicate:
-        raise UsernameExists("User already exists") from None
+        raise UsernameExists(taken) from None
     sync_aliases(tx, pool, user, force=force_alias)
 
 

@@ -81,7 +81,13 @@ async def admin_create_user(ctx: Context, req: Request) -> Response:
     user["_TempPasswordExpiresAt"] = ctx.now() + _temporary_validity_days(pool) * DAY
     user.update(await credentials(ctx, pool["Id"], username, password))
     with ctx.store.transaction() as tx:
-        insert_user(tx, pool, user, force_alias=bool(req.get("ForceAliasCreation")))
+        insert_user(
+            tx,
+            pool,
+            user,
+            force_alias=bool(req.get("ForceAliasCreation")),
+            taken="User account already exists",
+        )
     if req.get("MessageAction") != "SUPPRESS":
         try:
             await _invite(ctx, pool, req, user, password)
