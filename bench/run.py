@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/run.py [--store sqlite|postgres|both] [--duration 10]
         [--connections 64] [--threads 2] [--workers 2] [--warmup 2] [--workloads A,B]
+        [--users-big 1000000]
 
 For each store it starts its own server on a free port (PostgreSQL: in a scratch database
 that it creates, migrates and drops), seeds it with boto3, then for each workload runs wrk
@@ -10,6 +11,10 @@ on the same stack (uvicorn, same workers, uvloop + httptools), serving a real De
 response body as a fixed body: the ceiling reported as "% of bare". Prints a table and writes
 it as JSON to bench/results/<timestamp>.json. Exits 1 if any response was not HTTP 200 or
 wrk saw socket errors.
+
+The users workloads (bench/users.py): AdminGetUser; ListUsers filtered by e-mail on pools of
+--users-big and 10,000 users, judged against a p50 target; AdminCreateUser and SignUp next to
+the password KDF's own hashes/s measured in the same run.
 
 Adding a workload: one line in WORKLOADS (and, if it needs fixtures, a value from seed.seed).
 """

@@ -47,9 +47,9 @@ def test_header_in_any_order_but_complete_and_known() -> None:
     header = csvfile.csv_header(pool)
     assert csvfile.check_header(pool, list(reversed(header))) == list(reversed(header))
     assert csvfile.check_header(pool, ["\ufeff" + header[0], *header[1:]]) == header
-    with pytest.raises(csvfile.HeaderError, match="missing.*nickname"):
+    with pytest.raises(csvfile.HeaderError, match=r"missing.*nickname"):
         csvfile.check_header(pool, [h for h in header if h != "nickname"])
-    with pytest.raises(csvfile.HeaderError, match="Unknown columns.*custom:x"):
+    with pytest.raises(csvfile.HeaderError, match=r"Unknown columns.*custom:x"):
         csvfile.check_header(pool, [*header, "custom:x"])
     with pytest.raises(csvfile.HeaderError, match="Repeated"):
         csvfile.check_header(pool, [*header, "email"])

@@ -26,7 +26,10 @@ from __future__ import annotations
 
 import csv
 import io
+import random
 import re
+import time
+import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,6 +50,18 @@ NOT_AUTO_VERIFIED = (
     "(Example: email_verified to true)."
 )
 _USERNAME_PATTERN = re.compile(r"[^\s\x00-\x1f\x7f]{1,128}")  # the model's: no white space
+
+
+_random = random.SystemRandom()
+
+
+def ordered_sub() -> str:
+    """A version-4-format UUID whose first 48 bits are the time in milliseconds (the rest, but
+    the version and variant bits, random): the users imported together sit side by side in the
+    ``sub`` indexes, so a million inserts append to them instead of touching random pages.
+    ``sub`` is an identifier, not a secret; 74 random bits keep it unguessable."""
+    high = (int(time.time() * 1000) & (1 << 48) - 1) << 80
+    return str(uuid.UUID(int=high | _random.getrandbits(80), version=4))
 
 
 class HeaderError(ValueError):
@@ -123,6 +138,7 @@ class RowChecker:
             return Rejected(line, problem)
         pairs = [{"Name": n, "Value": v} for n, v in row.items() if v]
         attrs = attributes.attributes_for_admin_create(self.pool, pairs)
+        attrs["sub"] = ordered_sub()
         username, problem = self._identity(username, attrs)
         problem = problem or self._verification_problem(attrs) or self._required_problem(attrs)
         if problem:

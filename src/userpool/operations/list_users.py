@@ -16,7 +16,6 @@ from userpool.domain import attributes, pagination, user_filter, users
 from userpool.domain.errors import InvalidParameter
 from userpool.operations import Context, Request, Response, operation
 from userpool.operations.common import require_pool
-from userpool.operations.user_support import username_key
 from userpool.store import Tx
 
 KIND = "users"
@@ -40,19 +39,20 @@ def bad_token(ctx: Context, token: str) -> InvalidParameter:
     return InvalidParameter(f"Paging marker {token} is invalid for request {ctx.request_id}")
 
 
-def filter_key(parsed: user_filter.Filter | None, pool: dict[str, Any]) -> list[str] | None:
+def filter_key(parsed: user_filter.Filter | None) -> list[str] | None:
     """The filter as the index sees it: (attribute, operator, indexed value). Two spellings of
     the same filter (``email="a"`` and ``email = "A"``) are the same search."""
     if parsed is None:
         return None
-    return [parsed.attribute, parsed.op, indexed_value(parsed, pool)]
+    return [parsed.attribute, parsed.op, indexed_value(parsed)]
 
 
-def indexed_value(parsed: user_filter.Filter, pool: dict[str, Any]) -> str:
-    """The filter's value in the form the index stores. Usernames are compared as the pool
-    looks them up (lowercased when ``CaseSensitive`` is false)."""
-    value = user_filter.normalize(parsed.attribute, parsed.value)
-    return username_key(pool, value) if parsed.attribute == "username" else value
+def indexed_value(parsed: user_filter.Filter) -> str:
+    """The filter's value in the form the index stores it. ``username`` is matched exactly, as
+    stored, in every pool: the model calls it case-sensitive without exception for pools with
+    ``CaseSensitive: false``, and the index holds the username as given
+    (``user_support.index_entries``)."""
+    return user_filter.normalize(parsed.attribute, parsed.value)
 
 
 def read_position(
@@ -116,7 +116,7 @@ def fetch(
         tx.users.search(
             pool_id,
             parsed.attribute,
-            indexed_value(parsed, pool),
+            indexed_value(parsed),
             prefix=parsed.op == "^=",
             after=tuple(after) if after else None,
             limit=limit + 1,
@@ -134,7 +134,7 @@ def list_users(ctx: Context, req: Request) -> Response:
     wanted = req.get("AttributesToGet")
     with ctx.store.reader() as tx:
         pool = require_pool(tx, pool_id)
-        search = filter_key(parsed, pool)
+        search = filter_key(parsed)
         after = read_position(ctx, req.get("PaginationToken"), pool_id, search)
         check_attributes_to_get(pool, wanted)
         found, last = fetch(tx, pool, parsed, after, page_size(req.get("Limit")))
