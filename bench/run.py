@@ -528,7 +528,9 @@ def write_scripts(values: dict[str, str], names: list[str], workdir: Path) -> di
 
 def bench_store(
     wrk: str, store: str, settings: Settings, workdir: Path, bare_body: Path
-) -> list[Measurement]:
+) -> tuple[list[Measurement], users_bench.KdfRate | None]:
+    """The store's measurements, and the KDF's own rate measured just before its first
+    password-hashing workload (None without one)."""
     from seed import seed
 
     print(f"{store}: starting server ({settings.workers} workers)", file=sys.stderr)
@@ -542,11 +544,14 @@ def bench_store(
         scripts = write_scripts(values, settings.workloads, workdir / store)
         for name in settings.workloads:
             check_once(url, name, WORKLOADS[name], values)
-        return [
-            bench_workload(wrk, url, name, store, scripts[name],
-                           workload_settings(WORKLOADS[name], settings))
-            for name in settings.workloads
-        ]
+        rows: list[Measurement] = []
+        kdf = None
+        for name in settings.workloads:
+            if name in KDF_WORKLOADS and kdf is None:
+                kdf = bench_kdf(settings, store)
+            rows.append(bench_workload(wrk, url, name, store, scripts[name],
+                                       workload_settings(WORKLOADS[name], settings)))
+        return rows, kdf
 
 
 def seed_list_pools(url: str, db: str, settings: Settings, workdir: Path) -> dict[str, str]:
@@ -605,11 +610,12 @@ def table(rows: list[Measurement], bare_label: str) -> str:
     return "\n".join(lines)
 
 
-def bench_kdf(settings: Settings) -> users_bench.KdfRate:
-    """argon2id alone, as many processes as server workers, for --duration seconds (no server
-    running): the ceiling of the operations that hash a password per request."""
-    print(f"kdf: argon2id in {settings.workers} processes for {settings.duration} s",
-          file=sys.stderr)
+def bench_kdf(settings: Settings, store: str) -> users_bench.KdfRate:
+    """argon2id alone, as many processes as server workers, for --duration seconds (the server
+    idle): the ceiling of the operations that hash a password per request. Measured next to
+    them, per store, so that other load on the machine weighs on both alike."""
+    print(f"  kdf: argon2id in {settings.workers} processes for {settings.duration} s "
+          f"({store})", file=sys.stderr)
     return users_bench.measure_kdf(settings.workers, settings.duration, KDF_PARAMS)
 
 
@@ -625,14 +631,18 @@ def list_targets(rows: list[Measurement], users_big: int) -> list[users_bench.Li
     ]
 
 
-def apply_kdf_ratios(rows: list[Measurement], kdf: users_bench.KdfRate) -> None:
-    for row in rows:
-        if row.workload in KDF_WORKLOADS:
-            row.kdf_ratio = users_bench.kdf_ratio(row.rps, kdf.hashes_per_s)
+def apply_kdf_ratios(
+    rows: list[Measurement], store: str, kdf: users_bench.KdfRate
+) -> list[Measurement]:
+    """Set the store's password-hashing rows' req/s ÷ hashes/s; return those rows."""
+    hashing = [row for row in rows if row.workload in KDF_WORKLOADS and row.store == store]
+    for row in hashing:
+        row.kdf_ratio = users_bench.kdf_ratio(row.rps, kdf.hashes_per_s)
+    return hashing
 
 
 def users_summary(
-    rows: list[Measurement], settings: Settings, kdf: users_bench.KdfRate | None
+    rows: list[Measurement], settings: Settings, kdfs: dict[str, users_bench.KdfRate]
 ) -> dict[str, Any]:
     """Print the ListUsers target and the KDF ratios; return them for the JSON document."""
     extra: dict[str, Any] = {}
@@ -641,13 +651,13 @@ def users_summary(
         print()
         print(users_bench.target_lines(targets))
         extra["list_users_target"] = [target.as_dict() for target in targets]
-    if kdf is not None:
-        apply_kdf_ratios(rows, kdf)
-        ratios = [(row.workload, row.store, row.rps, row.kdf_ratio) for row in rows
-                  if row.workload in KDF_WORKLOADS]
+    for store, kdf in kdfs.items():
+        hashing = apply_kdf_ratios(rows, store, kdf)
         print()
-        print(users_bench.kdf_lines(kdf, ratios))
-        extra["kdf"] = kdf.as_dict()
+        print(users_bench.kdf_lines(
+            kdf, store, [(row.workload, row.rps, row.kdf_ratio) for row in hashing]
+        ))
+        extra.setdefault("kdf", {})[store] = kdf.as_dict()
     return extra
 
 
@@ -687,15 +697,16 @@ def run(settings: Settings) -> int:
     wrk = ensure_wrk()
     sys.path.insert(0, str(HERE))
     rows: list[Measurement] = []
-    kdf: users_bench.KdfRate | None = None
+    kdfs: dict[str, users_bench.KdfRate] = {}
     with tempfile.TemporaryDirectory(prefix="userpool-bench-") as tmp:
         workdir = Path(tmp)
         bare_body = workdir / "describe_user_pool.json"
         for store in settings.stores:
             (workdir / store).mkdir()
-            rows.extend(bench_store(wrk, store, settings, workdir, bare_body))
-        if any(name in settings.workloads for name in KDF_WORKLOADS):
-            kdf = bench_kdf(settings)
+            store_rows, kdf = bench_store(wrk, store, settings, workdir, bare_body)
+            rows.extend(store_rows)
+            if kdf is not None:
+                kdfs[store] = kdf
         bare = bench_bare(wrk, settings, workdir, bare_body)
         body_bytes = bare_body.stat().st_size if bare_body.exists() else None
     apply_ratios(rows, bare)
@@ -703,7 +714,7 @@ def run(settings: Settings) -> int:
     size = f"{body_bytes / 1024:.1f} KB" if body_bytes else "built-in"
     print()
     print(table(rows, f"bare ({size} body)"))
-    extra = users_summary(rows, settings, kdf)
+    extra = users_summary(rows, settings, kdfs)
     meta = {
         "timestamp": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "git_commit": git_commit(),

@@ -191,11 +191,14 @@ def test_users_summary_prints_the_target_and_the_kdf_ratios(
     rows = [row("AdminCreateUser", "sqlite", 500_000, requests=400),  # 40 req/s
             row("SignUp", "sqlite", 500_000, requests=300),
             row("ListUsersFiltered", "sqlite", 1800), row("ListUsersFiltered10k", "sqlite", 1200)]
+    rows.append(row("SignUp", "postgres", 500_000, requests=250))
     settings = run.parse_args(["--users-big", "200000"])
     kdf = users.KdfRate(users.KdfParams(19456, 2, 1), 2, 10.0, 500, 50.0)
-    extra = run.users_summary(rows, settings, kdf)
-    assert [r.kdf_ratio for r in rows] == [0.8, 0.6, None, None]
-    assert extra["kdf"]["hashes_per_s"] == 50.0
+    slower = users.KdfRate(users.KdfParams(19456, 2, 1), 2, 10.0, 400, 40.0)
+    extra = run.users_summary(rows, settings, {"sqlite": kdf, "postgres": slower})
+    assert [r.kdf_ratio for r in rows] == [0.8, 0.6, None, None, 0.625]
+    assert extra["kdf"]["sqlite"]["hashes_per_s"] == 50.0
+    assert extra["kdf"]["postgres"]["hashes_per_s"] == 40.0
     assert extra["list_users_target"][0]["holds"] is True
     assert extra["list_users_target"][0]["users_big"] == 200_000
     out = capsys.readouterr().out

@@ -283,13 +283,14 @@ def target_lines(targets: list[ListTarget]) -> str:
     return "\n".join(lines)
 
 
-def kdf_lines(rate: KdfRate, ratios: list[tuple[str, str, float, float | None]]) -> str:
+def kdf_lines(rate: KdfRate, store: str, ratios: list[tuple[str, float, float | None]]) -> str:
+    """The KDF's rate measured beside a store's runs, and each workload's req/s ÷ hashes/s."""
     p = rate.params
     lines = [
-        f"argon2id ({p.memory_kib} KiB, t={p.time_cost}, p={p.parallelism}): "
+        f"argon2id ({p.memory_kib} KiB, t={p.time_cost}, p={p.parallelism}), beside {store}: "
         f"{rate.hashes_per_s:.1f} hashes/s in {rate.processes} processes"
     ]
-    for workload, store, rps, ratio in ratios:
+    for workload, rps, ratio in ratios:
         lines.append(f"{workload} ({store}): {rps:.1f} req/s ÷ {rate.hashes_per_s:.1f} hashes/s "
                      f"= {ratio}")
     return "\n".join(lines)

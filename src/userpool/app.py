@@ -17,12 +17,14 @@ from starlette.types import ASGIApp
 from userpool import operations
 from userpool.config import Settings
 from userpool.crypto import PasswordKdf, load_server_key
+from userpool.imports import runner as import_runner
 from userpool.messaging.senders import senders_from_settings
 from userpool.operations.delivery import Postman
 from userpool.protocol import cors
 from userpool.protocol.endpoint import Endpoint, Receive, Scope, Send
 from userpool.store import Store
 from userpool.store.engine import make_engine
+from userpool.web import uploads
 from userpool.web.confirm import confirm_user_page
 from userpool.web.outbox import messages_page
 
@@ -75,7 +77,9 @@ def build_app(settings: Settings) -> ASGIApp:
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        await import_runner.startup(store)  # resume import jobs a dead process left behind
         yield
+        await import_runner.shutdown(store)
         store.dispose()
 
     routes = [
@@ -85,6 +89,8 @@ def build_app(settings: Settings) -> ASGIApp:
         Route("/_userpool/messages", messages_page, methods=["GET"]),
         Route("/confirmUser", confirm_user_page, methods=["GET"]),
         Route("/confirmUser/", confirm_user_page, methods=["GET"]),
+        Route("/_userpool/import/{job_id}", uploads.upload, methods=["PUT"]),
+        Route("/_userpool/import/{job_id}/log", uploads.job_log, methods=["GET"]),
         Route("/{path:path}", cors.preflight, methods=["OPTIONS"]),
     ]
     pages = Starlette(

@@ -1,16 +1,43 @@
-"""Cognito's SRP-6a parameters and the password verifier (the server's half of SRP).
+"""Cognito's SRP-6a, server side (USER_SRP_AUTH, PASSWORD_SRP and device SRP).
 
 Cognito uses the 3072-bit group of RFC 5054 with g = 2 and SHA-256, k = H(N | g) with g padded,
 and x = H(salt | H(poolName | username | ":" | password)) where poolName is the part of the pool
-id after the underscore and username is the internal username (USER_ID_FOR_SRP). The sign-in half
-(A, B, the session key, "Caldera Derived Key") arrives with authentication; the verifier is
-computed whenever a password is set, because SRP needs it and the password is not kept.
+id after the underscore and username is the internal username (USER_ID_FOR_SRP). The verifier
+v = g^x is computed whenever a password is set, because SRP needs it and the password is not
+kept.
+
+Sign-in (the server's half of what the clients compute; sources: pycognito ``aws_srp.py`` and
+amazon-cognito-identity-js ``src/AuthenticationHelper.js``, reference cognito.md section 3.6):
+
+* ``server_challenge(v)`` gives a secret b and the public B = (k*v + g^b) mod N (``SRP_B``).
+* ``session_key(...)`` gives the 16-byte key: u = H(padHex(A) | padHex(B)),
+  S = (A * v^u)^b mod N, key = HKDF-SHA256(ikm = padHex(S), salt = padHex(u),
+  info = "Caldera Derived Key")[:16]. A and B are hashed as integers re-padded (clients parse
+  ``SRP_A`` / ``SRP_B`` into integers first), never as the text that was sent.
+* ``check_claim(...)`` compares PASSWORD_CLAIM_SIGNATURE = base64(HMAC-SHA256(key, poolName |
+  username | SECRET_BLOCK bytes | TIMESTAMP)) in constant time.
+* ``valid_timestamp(...)`` checks the TIMESTAMP text ("Tue Nov 3 04:05:06 UTC 2026").
+
+Device SRP (DEVICE_SRP_AUTH / DEVICE_PASSWORD_VERIFIER) is the same math with the device group
+key in place of poolName and the device key in place of the username; its salt and verifier come
+from the client in ConfirmDevice (``device_verifier_from_config``).
+
+Unknown users under PreventUserExistenceErrors get ``fake_salt_and_verifier`` and
+``fake_user_id``: stable per (pool, username) so that repeated attempts look like a real user.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
+import hmac
+import re
 import secrets
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from userpool.domain.errors import InvalidParameter, NotAuthorized
 
 N_HEX = (
     "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E34"
@@ -58,6 +85,11 @@ def private_x(pool_id: str, username: str, password: str, salt_hex: str) -> int:
     return int(hash_hex(pad_hex(salt_hex) + identity), 16)
 
 
+def verifier_for(pool_id: str, username: str, password: str, salt_hex: str) -> str:
+    """The verifier v = g^x mod N (hex) for a given salt."""
+    return format(pow(G, private_x(pool_id, username, password, salt_hex), N), "x")
+
+
 def new_verifier(pool_id: str, username: str, password: str) -> tuple[str, str]:
     """(salt hex, verifier hex) for a newly set password; the salt is 128 random bits.
 
@@ -66,5 +98,4 @@ def new_verifier(pool_id: str, username: str, password: str) -> tuple[str, str]:
     (pycognito) then derive the same x.
     """
     salt_hex = format(secrets.randbits(128) | (1 << 127), "x")
-    verifier = pow(G, private_x(pool_id, username, password, salt_hex), N)
-    return salt_hex, format(verifier, "x")
+    return salt_hex, verifier_for(pool_id, username, password, salt_hex)

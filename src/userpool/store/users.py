@@ -444,22 +444,38 @@ class UserRows:
                                     (aliases, alias_rows)):
                     if rows:
                         self._insert_rows(table, rows)
-        except IntegrityError:
+        except (IntegrityError, self.conn.dialect.loaded_dbapi.IntegrityError):
             raise Duplicate("batch") from None
-        self.conn.execute(
+        count = self.conn.execute(
             update(user_pools)
             .where(user_pools.c.id == pool_id)
             .values(user_count=user_pools.c.user_count + len(user_rows))
-        )
+            .returning(user_pools.c.user_count)
+        ).scalar_one()
+        if count.bit_length() > (count - len(user_rows)).bit_length() and count >= 2048:
+            self._refresh_statistics()
+
+    def _refresh_statistics(self) -> None:
+        """PostgreSQL plans with the statistics of the tables' last ANALYZE: while one import
+        fills a pool, they still describe it empty, and the lookups of `existing_keys` become
+        scans of the whole pool. So each time the pool's size doubles, ANALYZE."""
+        if self.conn.dialect.name == "postgresql":
+            self.conn.exec_driver_sql("ANALYZE users, user_index, aliases")
 
     def _insert_rows(self, table: Any, rows: list[dict[str, Any]]) -> None:
-        """executemany; on SQLite straight to the driver with positional rows (SQLAlchemy's
-        per-row parameter processing costs more than SQLite's insert itself)."""
-        if self.conn.dialect.paramstyle != "qmark":
-            self.conn.execute(insert(table), rows)
-            return
+        """Many rows at once, straight to the driver (SQLAlchemy's per-row parameter processing
+        costs more than the insert itself): executemany on SQLite, COPY on PostgreSQL."""
         names = list(rows[0])
         values = sorted(tuple(row[n] for n in names) for row in rows)  # B-tree locality
+        if self.conn.dialect.name == "postgresql":
+            raw = self.conn.connection.dbapi_connection
+            assert raw is not None
+            with raw.cursor() as cursor, cursor.copy(
+                f"COPY {table.name} ({', '.join(names)}) FROM STDIN"
+            ) as copy:
+                for value in values:
+                    copy.write_row(value)
+            return
         sql = (
             f"INSERT INTO {table.name} ({', '.join(names)}) "
             f"VALUES ({', '.join('?' for _ in names)})"

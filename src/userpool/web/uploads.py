@@ -84,7 +84,8 @@ async def upload(request: Request) -> Response:
     stored = await asyncio.to_thread(_store_csv, request.app.state.store, job["JobId"], body)
     if not stored:
         return s3_error(403, "AccessDenied", "The import job has already been started.")
-    return Response(status_code=200, headers={"ETag": f'"{hashlib.md5(body, usedforsecurity=False).hexdigest()}"'})
+    etag = hashlib.md5(body, usedforsecurity=False).hexdigest()
+    return Response(status_code=200, headers={"ETag": f'"{etag}"'})
 
 
 def _store_csv(store: Store, job_id: str, body: bytes) -> bool:
