@@ -534,3 +534,17 @@ def test_concurrent_sign_ups_of_one_username(server: Server, cognito: Any) -> No
     assert cognito.describe_user_pool(
         UserPoolId=pool["Id"])["UserPool"]["EstimatedNumberOfUsers"] == 1
     assert cognito.admin_get_user(UserPoolId=pool["Id"], Username=name)["Username"] == name
+
+
+def test_email_username_satisfies_a_required_email(cognito: Any) -> None:
+    pool_id = cognito.create_user_pool(
+        PoolName="email-required",
+        UsernameAttributes=["email"],
+        Schema=[{"Name": "email", "AttributeDataType": "String", "Required": True}],
+    )["UserPool"]["Id"]
+    client_id = cognito.create_user_pool_client(UserPoolId=pool_id, ClientName="web")[
+        "UserPoolClient"
+    ]["ClientId"]
+    cognito.sign_up(ClientId=client_id, Username="req@example.com", Password="Passw0rd!")
+    user = cognito.admin_get_user(UserPoolId=pool_id, Username="req@example.com")
+    assert {"Name": "email", "Value": "req@example.com"} in user["UserAttributes"]

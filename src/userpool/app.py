@@ -27,6 +27,7 @@ from userpool.store.engine import make_engine
 from userpool.web import uploads
 from userpool.web.confirm import confirm_user_page
 from userpool.web.outbox import messages_page
+from userpool.web.wellknown import jwks_page, openid_configuration_page
 
 log = logging.getLogger("userpool")
 
@@ -92,6 +93,12 @@ def build_app(settings: Settings) -> ASGIApp:
         Route("/_userpool/import/{job_id}", uploads.upload, methods=["PUT"]),
         Route("/_userpool/import/{job_id}/log", uploads.job_log, methods=["GET"]),
         Route("/{path:path}", cors.preflight, methods=["OPTIONS"]),
+        Route("/{pool_id}/.well-known/jwks.json", jwks_page, methods=["GET"]),
+        Route(
+            "/{pool_id}/.well-known/openid-configuration",
+            openid_configuration_page,
+            methods=["GET"],
+        ),
     ]
     pages = Starlette(
         routes=routes,

@@ -82,3 +82,6 @@ UnsupportedUserState = _error("UnsupportedUserStateException")
 InvalidLambdaResponse = _error("InvalidLambdaResponseException")
 UserLambdaValidation = _error("UserLambdaValidationException")
 UnexpectedLambda = _error("UnexpectedLambdaException")
+
+# Token errors.
+RefreshTokenReuse = _error("RefreshTokenReuseException")

@@ -1,8 +1,8 @@
 """Sending Cognito's messages: the pool's templates, the outbox, and the email/SMS senders.
 
-Every message is written to the outbox first (in its own short transaction, never inside the
-caller's), then handed to its sender; a sender's failure marks the row ``failed`` and raises
-``CodeDeliveryFailureException``. No database transaction is ever held across the await.
+Every message is handed to its sender, then written to the outbox with the outcome (in its own
+short transaction, never inside the caller's); a sender's failure is recorded as ``failed`` and
+raises ``CodeDeliveryFailureException``. No database transaction is ever held across the await.
 """
 
 from __future__ import annotations
@@ -23,8 +23,15 @@ class Postman:
         self.store, self.email, self.sms = store, email, sms
 
     async def send(self, message: Message, now: float) -> None:
+        """Hand ``message`` to its sender, then record it in the outbox with the outcome (one
+        short transaction, after the send: none is held across the await)."""
+        status, failure = "sent", None
+        try:
+            await deliver(message, email=self.email, sms=self.sms)
+        except DeliveryError as exc:
+            status, failure = "failed", exc
         with self.store.transaction() as tx:
-            message_id = tx.users.add_message(
+            tx.users.add_message(
                 {
                     "pool_id": message.pool_id,
                     "medium": message.medium,
@@ -32,20 +39,12 @@ class Postman:
                     "subject": message.subject,
                     "body": message.body,
                     "purpose": message.purpose,
-                    "status": "sending",
+                    "status": status,
                     "sent_at": now,
                 }
             )
-        try:
-            await deliver(message, email=self.email, sms=self.sms)
-        except DeliveryError as exc:
-            self._mark(message_id, "failed")
-            raise CodeDeliveryFailure(f"Unable to deliver the message: {exc}") from None
-        self._mark(message_id, "sent")
-
-    def _mark(self, message_id: int, status: str) -> None:
-        with self.store.transaction() as tx:
-            tx.users.set_message_status(message_id, status)
+        if failure is not None:
+            raise CodeDeliveryFailure(f"Unable to deliver the message: {failure}") from None
 
 
 def delivery_details(medium: str, destination: str) -> dict[str, str]:

@@ -26,16 +26,19 @@ from userpool.store import Tx
 NOT_FOUND_FOR_CLIENT = "Username/client id combination not found."
 
 
-def sign_in_identity(pool: dict[str, Any], username: str, attrs: dict[str, str]) -> str:
-    """The internal username. In UsernameAttributes pools the given name is an email or phone
-    number, stored as that attribute, and the internal username is generated (sub-like)."""
+def sign_in_identity(
+    pool: dict[str, Any], username: str, given: list[dict[str, str]]
+) -> tuple[str, list[dict[str, str]]]:
+    """(internal username, attributes to validate). In UsernameAttributes pools the given name
+    is an email or phone number: it is that attribute's value (so a required ``email`` is
+    satisfied by the username), and the internal username is generated (sub-like)."""
     attributes.check_username(pool, username)
     kinds = pool.get("UsernameAttributes") or []
     if not kinds:
-        return username
+        return username, given
     kind = "email" if "@" in username and "email" in kinds else "phone_number"
-    attrs[kind] = username
-    return users.generated_username()
+    rest = [a for a in given if a.get("Name") != kind]
+    return users.generated_username(), [*rest, {"Name": kind, "Value": username}]
 
 
 def passwordless_sign_up(pool: dict[str, Any]) -> bool:
@@ -84,8 +87,8 @@ async def sign_up(ctx: Context, req: Request) -> Response:
     with ctx.store.reader() as tx:
         pool, client = public_client(tx, req["ClientId"])
     check_secret_hash(client, req["Username"], req.get("SecretHash"))
-    attrs = attributes.attributes_for_sign_up(pool, req.get("UserAttributes") or [])
-    username = sign_in_identity(pool, req["Username"], attrs)
+    username, given = sign_in_identity(pool, req["Username"], req.get("UserAttributes") or [])
+    attrs = attributes.attributes_for_sign_up(pool, given)
     password = req.get("Password") or ""
     passwordless = not password and passwordless_sign_up(pool)
     if not passwordless:

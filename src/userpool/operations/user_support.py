@@ -20,7 +20,7 @@ from userpool.domain.errors import (
     UserNotFound,
 )
 from userpool.operations import Context
-from userpool.store import Duplicate, Tx
+from userpool.store import Duplicate, Store, Tx
 
 USER_NOT_FOUND = "User does not exist."
 
@@ -49,19 +49,23 @@ def alias_value(pool: dict[str, Any], kind: str, value: str) -> str:
 
 
 def find_user(
-    tx: Tx, pool: dict[str, Any], name: str, *, for_update: bool = False
+    tx: Tx | None, pool: dict[str, Any], name: str, *, for_update: bool = False,
+    store: Store | None = None,
 ) -> dict[str, Any] | None:
-    """By username, then by sign-in alias, then by ``sub`` (AWS's documented order)."""
+    """By username, then by sign-in alias, then by ``sub`` (AWS's documented order). With
+    ``store`` instead of ``tx``: the read-only, cached lookups of the hot paths."""
     pool_id = pool["Id"]
-    user = tx.users.get(pool_id, username_key(pool, name), for_update=for_update)
+    rows: Any = tx.users if tx is not None else store.user_reads  # type: ignore[union-attr]
+    lock = {"for_update": True} if for_update else {}
+    user = rows.get(pool_id, username_key(pool, name), **lock)
     if user is not None:
         return user
     kinds, _ = alias_kinds(pool)
     for kind in kinds:
-        owner = tx.users.alias_owner(pool_id, kind, alias_value(pool, kind, name))
+        owner = rows.alias_owner(pool_id, kind, alias_value(pool, kind, name))
         if owner is not None:
-            return tx.users.get(pool_id, owner, for_update=for_update)
-    return tx.users.get_by_sub(pool_id, name)
+            return rows.get(pool_id, owner, **lock)
+    return rows.get_by_sub(pool_id, name)
 
 
 def require_user(

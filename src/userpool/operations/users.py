@@ -9,6 +9,7 @@ from userpool.domain import attributes, codes, passwords, users
 from userpool.domain.errors import (
     InvalidParameter,
     NotAuthorized,
+    ResourceNotFound,
     UnsupportedUserState,
     UserNotFound,
 )
@@ -64,8 +65,8 @@ async def admin_create_user(ctx: Context, req: Request) -> Response:
         existing = find_user(tx, pool, req["Username"])
     if req.get("MessageAction") == "RESEND":
         return await _resend_invitation(ctx, pool, existing, req)
-    attrs = attributes.attributes_for_admin_create(pool, req.get("UserAttributes") or [])
-    username = sign_in_identity(pool, req["Username"], attrs)
+    username, given = sign_in_identity(pool, req["Username"], req.get("UserAttributes") or [])
+    attrs = attributes.attributes_for_admin_create(pool, given)
     password = req.get("TemporaryPassword")
     if password:
         passwords.check_password(_policy(pool), password)
@@ -132,9 +133,13 @@ async def _resend_invitation(
 
 @operation("AdminGetUser")
 def admin_get_user(ctx: Context, req: Request) -> Response:
-    with ctx.store.reader() as tx:
-        pool = require_pool(tx, req["UserPoolId"])
-        return users.admin_view(require_user(tx, pool, req["Username"]))
+    pool = ctx.store.describe_pool(req["UserPoolId"])  # cached read: the hot path
+    if pool is None:
+        raise ResourceNotFound(f"User pool {req['UserPoolId']} does not exist.")
+    user = find_user(None, pool, req["Username"], store=ctx.store)
+    if user is None:
+        raise UserNotFound(USER_NOT_FOUND)
+    return users.admin_view(user)
 
 
 @operation("AdminDeleteUser")

@@ -29,7 +29,8 @@ from userpool.store.engine import is_sqlite
 from userpool.store.errors import Duplicate
 from userpool.store.point import PointReader
 from userpool.store.tables import domains, metadata, pool_resources, user_pools
-from userpool.store.users import UserRows
+from userpool.store.tokens import TokenRows
+from userpool.store.users import UserReads, UserRows
 
 
 def _load(text: str | bytes) -> dict[str, Any]:
@@ -46,6 +47,7 @@ class Tx:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.users = UserRows(conn)
+        self.tokens = TokenRows(conn)
 
     def _insert(self, stmt: Any) -> None:
         try:
@@ -276,6 +278,7 @@ class Store:
         self.engine = engine
         self.sqlite = is_sqlite(str(engine.url))
         self.point = PointReader(engine)
+        self.user_reads = UserReads(self.point)
 
     # -- single-statement reads of the hot paths (see store/point.py) -------------------------
     def describe_pool(self, pool_id: str) -> dict[str, Any] | None:

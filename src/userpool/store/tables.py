@@ -171,3 +171,44 @@ import_jobs = Table(
     Column("csv", LargeBinary),
 )
 Index("ix_import_jobs_pool", import_jobs.c.pool_id, import_jobs.c.created_at)
+
+# -- tokens -------------------------------------------------------------------------------------
+# Per-pool RSA keys: ``purpose`` "id" / "access" sign ID and access tokens (their public halves
+# are the JWKS), "refresh" decrypts refresh tokens (never published). The newest ``generation``
+# of a purpose signs; older ones stay for verification (rotation). The private key is PEM,
+# encrypted with the server key. The primary key makes lazy creation race-safe.
+signing_keys = Table(
+    "signing_keys",
+    metadata,
+    Column("pool_id", String(55), ForeignKey("user_pools.id", ondelete="CASCADE"), nullable=False),
+    Column("purpose", String(16), nullable=False),
+    Column("generation", Integer, nullable=False),
+    Column("kid", String(64), nullable=False),
+    Column("public_jwk", Text, nullable=False),
+    Column("private_key", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+    PrimaryKeyConstraint("pool_id", "purpose", "generation", name="pk_signing_keys"),
+)
+
+# One row per sign-in session ("token family"): every token issued from it carries its
+# ``origin_jti``. Revoking the row revokes the refresh token and every ID/access token of the
+# family. ``refresh_jti`` is the current refresh token's jti; with rotation, ``previous_jti``
+# stays acceptable until ``previous_until`` (the client's grace period).
+token_families = Table(
+    "token_families",
+    metadata,
+    Column("origin_jti", String(64), primary_key=True),
+    Column("pool_id", String(55), ForeignKey("user_pools.id", ondelete="CASCADE"), nullable=False),
+    Column("username_key", Key, nullable=False),
+    Column("sub", String(64), nullable=False),
+    Column("client_id", String(128), nullable=False),
+    Column("device_key", String(128)),
+    Column("auth_time", Float, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("expires_at", Float, nullable=False),
+    Column("revoked", Boolean, nullable=False),
+    Column("refresh_jti", String(64), nullable=False),
+    Column("previous_jti", String(64)),
+    Column("previous_until", Float),
+)
+Index("ix_token_families_user", token_families.c.pool_id, token_families.c.sub)

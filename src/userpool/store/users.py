@@ -13,10 +13,11 @@ import contextlib
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from userpool.store.errors import Duplicate
+from userpool.store.point import PointReader
 from userpool.store.tables import (
     aliases,
     codes,
@@ -38,13 +39,58 @@ def _doc_text(user: dict[str, Any]) -> str:
 
 
 def _from_row(row: Any) -> dict[str, Any]:
-    user = orjson.loads(row.doc)
-    user["_Key"] = row.username_key
+    return _from_mapping(row._mapping)
+
+
+def _from_mapping(row: Any) -> dict[str, Any]:
+    user = orjson.loads(row["doc"])
+    user["_Key"] = row["username_key"]
     for key, column in _COLUMNS.items():
-        value = getattr(row, column)
+        value = row[column]
         if value is not None:
             user[key] = orjson.loads(value) if column == "history" else value
     return user
+
+
+# Read-only lookups of the hot paths (AdminGetUser, sign-in), built once for the point reader.
+_USER_COLUMNS = [column.name for column in users.columns]
+_USER_BY_KEY = select(users).where(
+    users.c.pool_id == bindparam("pool_id"), users.c.username_key == bindparam("key")
+)
+_USER_BY_SUB = select(users).where(
+    users.c.pool_id == bindparam("pool_id"), users.c.sub == bindparam("sub")
+)
+_ALIAS_OWNER = select(aliases.c.username_key).where(
+    aliases.c.pool_id == bindparam("pool_id"),
+    aliases.c.kind == bindparam("kind"),
+    aliases.c.value == bindparam("value"),
+)
+
+
+def _first_user(rows: list[tuple[Any, ...]]) -> dict[str, Any] | None:
+    return _from_mapping(dict(zip(_USER_COLUMNS, rows[0], strict=True))) if rows else None
+
+
+def _first_value(rows: list[tuple[Any, ...]]) -> Any:
+    return rows[0][0] if rows else None
+
+
+class UserReads:
+    """The lookups ``find_user`` needs, outside any transaction, through the store's point
+    reader (cached on SQLite until the next commit anywhere). Results are shared: read-only."""
+
+    def __init__(self, point: PointReader) -> None:
+        self.point = point
+
+    def get(self, pool_id: str, key: str) -> dict[str, Any] | None:
+        return self.point.cached(_USER_BY_KEY, {"pool_id": pool_id, "key": key}, _first_user)
+
+    def get_by_sub(self, pool_id: str, sub: str) -> dict[str, Any] | None:
+        return self.point.cached(_USER_BY_SUB, {"pool_id": pool_id, "sub": sub}, _first_user)
+
+    def alias_owner(self, pool_id: str, kind: str, value: str) -> str | None:
+        params = {"pool_id": pool_id, "kind": kind, "value": value}
+        return self.point.cached(_ALIAS_OWNER, params, _first_value)
 
 
 class UserRows:
@@ -348,9 +394,6 @@ class UserRows:
     def add_message(self, message: dict[str, Any]) -> int:
         result = self.conn.execute(insert(outbox).values(**message))
         return int(result.inserted_primary_key[0])
-
-    def set_message_status(self, message_id: int, status: str) -> None:
-        self.conn.execute(update(outbox).where(outbox.c.id == message_id).values(status=status))
 
     def messages(
         self, pool_id: str | None, destination: str | None, limit: int = 1000
