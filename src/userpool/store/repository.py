@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from userpool.store.engine import is_sqlite
 from userpool.store.errors import Duplicate
 from userpool.store.point import PointReader
+from userpool.store.sessions import SessionRows
 from userpool.store.tables import domains, metadata, pool_resources, user_pools
 from userpool.store.tokens import TokenRows
 from userpool.store.users import UserReads, UserRows
@@ -47,6 +48,7 @@ class Tx:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.users = UserRows(conn)
+        self.sessions = SessionRows(conn)
         self.tokens = TokenRows(conn)
 
     def _insert(self, stmt: Any) -> None:

@@ -212,3 +212,18 @@ token_families = Table(
     Column("previous_until", Float),
 )
 Index("ix_token_families_user", token_families.c.pool_id, token_families.c.sub)
+
+# Sign-in sessions between InitiateAuth and RespondToAuthChallenge: stored (so any process can
+# continue them), keyed by a hash of the Session token, bound to pool, client, user and step.
+auth_sessions = Table(
+    "auth_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("pool_id", String(55), ForeignKey("user_pools.id", ondelete="CASCADE"), nullable=False),
+    Column("client_id", String(128), nullable=False),
+    Column("username_key", Key, nullable=False),
+    Column("step", String(64), nullable=False),
+    Column("expires_at", Float, nullable=False),
+    Column("doc", Text, nullable=False),
+)
+Index("ix_auth_sessions_expiry", auth_sessions.c.expires_at)
