@@ -43,6 +43,7 @@ MODULES = (
     "user_groups",
     "list_users",
     "imports",
+    "auth",
 )
 
 
