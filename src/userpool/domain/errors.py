@@ -85,3 +85,14 @@ UnexpectedLambda = _error("UnexpectedLambdaException")
 
 # Token errors.
 RefreshTokenReuse = _error("RefreshTokenReuseException")
+
+# Client-authentication and token-type errors (RevokeToken).
+Unauthorized = _error("UnauthorizedException")
+UnsupportedTokenType = _error("UnsupportedTokenTypeException")
+
+# MFA errors.
+SoftwareTokenMFANotFound = _error("SoftwareTokenMFANotFoundException")
+EnableSoftwareTokenMFA = _error("EnableSoftwareTokenMFAException")
+
+# Device errors (ConfirmDevice).
+DeviceKeyExists = _error("DeviceKeyExistsException")

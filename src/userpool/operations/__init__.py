@@ -44,6 +44,11 @@ MODULES = (
     "list_users",
     "imports",
     "auth",
+    "mfa",
+    "self_service",
+    "sessions_ops",
+    "devices",
+    "auth_events",
 )
 
 

@@ -19,8 +19,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from userpool.domain import attributes, passwords, signin, srp, users
-from userpool.domain.errors import InvalidParameter, NotAuthorized, UserNotFound
+from userpool.domain.errors import (
+    InvalidParameter,
+    NotAuthorized,
+    PasswordResetRequired,
+    UserNotFound,
+)
 from userpool.operations import Context, Request, Response, operation
+from userpool.operations.auth_events import record_sign_in
 from userpool.operations.common import require_client, require_pool
 from userpool.operations.user_support import (
     USER_NOT_FOUND,
@@ -45,6 +51,13 @@ CHALLENGES: dict[str, ChallengeHandler] = {}
 # Steps run after the first factor, in order; each returns a challenge Response or None.
 NextStep = Callable[["Flow", dict[str, Any], dict[str, Any]], Awaitable[Response | None]]
 NEXT_STEPS: list[NextStep] = []
+# Challenges answered without a Session: the state is stored under the SECRET_BLOCK that the
+# client echoes as PASSWORD_CLAIM_SECRET_BLOCK (operations.device_flow adds its verifier).
+SECRET_BLOCK_CHALLENGES: set[str] = {"PASSWORD_VERIFIER"}
+# Called inside Flow.tokens' transaction: (flow, tx, user, device_key) -> (the device key the
+# tokens carry, NewDeviceMetadata or None). Set by operations.device_flow (remembered devices).
+DeviceHook = Callable[["Flow", Any, dict[str, Any], str | None], tuple[str | None, Any]]
+DEVICE_HOOKS: list[DeviceHook] = []
 
 
 def challenge(name: str) -> Callable[[ChallengeHandler], ChallengeHandler]:
@@ -70,9 +83,12 @@ class Flow:
         *,
         admin: bool,
         metadata: dict[str, str] | None = None,
+        context_data: dict[str, Any] | None = None,
     ) -> None:
         self.ctx, self.pool, self.client, self.admin = ctx, pool, client, admin
         self.metadata = metadata or {}
+        # The request's UserContextData / (admin) ContextData: recorded with auth events.
+        self.context_data = context_data or {}
 
     @property
     def pool_id(self) -> str:
@@ -122,6 +138,7 @@ class Flow:
             raise NotAuthorized(signin.SESSION_EXPIRED)
         if state["step"] != name:
             raise InvalidParameter(f"Invalid challenge name {name} for this session.")
+        state["_token_hash"] = _hash(token)  # lets a handler put the session back (mfa_flow)
         return state
 
     def user_of(self, state: dict[str, Any], *, for_update: bool = False) -> dict[str, Any]:
@@ -138,6 +155,7 @@ class Flow:
             if fresh is not None:
                 signin.record_failure(fresh, self.ctx.now())
                 save_user(tx, self.pool, fresh)
+                record_sign_in(tx, self, fresh, passed=False)
         return NotAuthorized(signin.INCORRECT)
 
     async def after_first_factor(self, user: dict[str, Any], state: dict[str, Any]) -> Response:
@@ -173,6 +191,10 @@ class Flow:
             fresh = tx.users.get(self.pool_id, user["_Key"], for_update=True) or user
             if signin.record_success(fresh):
                 save_user(tx, self.pool, fresh)
+            record_sign_in(tx, self, fresh, passed=True)
+            new_device = None
+            for hook in DEVICE_HOOKS:
+                device_key, new_device = hook(self, tx, fresh, device_key)
             result = issue(
                 tx,
                 keyring_for(self.ctx.keys),
@@ -182,6 +204,7 @@ class Flow:
                 user=fresh,
                 now=self.ctx.now(),
                 device_key=device_key,
+                new_device_metadata=new_device,
             )
         return {"ChallengeParameters": {}, "AuthenticationResult": result}
 
@@ -201,7 +224,8 @@ async def _initiate(ctx: Context, req: Request, *, admin: bool) -> Response:
     if flow_name in ADMIN_ONLY_FLOWS and not admin:
         raise InvalidParameter("Initiate Auth method not supported.")
     signin.check_flow_allowed(client, flow_name)
-    flow = Flow(ctx, pool, client, admin=admin, metadata=req.get("ClientMetadata"))
+    flow = Flow(ctx, pool, client, admin=admin, metadata=req.get("ClientMetadata"),
+                context_data=req.get("UserContextData") or req.get("ContextData"))
     if flow_name in REFRESH_FLOWS:
         return await _refresh(flow, params)
     username = params.get("USERNAME")
@@ -231,10 +255,26 @@ async def _password(flow: Flow, username: str, params: dict[str, str]) -> Respon
         raise UserNotFound(USER_NOT_FOUND)
     if signin.locked(user, ctx.now()):
         raise NotAuthorized(signin.LOCKED)
+    if _needs_reset(user, "_PasswordHash"):
+        await ctx.kdf.verify(None, password)  # same work as a password check
+        _reset_required(flow)
     if not await ctx.kdf.verify(user.get("_PasswordHash"), password):
         raise flow.fail_password(user)
     signin.check_state(user, ctx.now())
     return await flow.after_first_factor(user, {"device_key": params.get("DEVICE_KEY")})
+
+
+def _needs_reset(user: dict[str, Any], credential: str) -> bool:
+    """An imported user (RESET_REQUIRED, no password yet): nothing to check a password against."""
+    return user["UserStatus"] == users.RESET_REQUIRED and not user.get(credential)
+
+
+def _reset_required(flow: Flow) -> None:
+    """PasswordResetRequiredException, or with PreventUserExistenceErrors the generic
+    NotAuthorizedException (reference §3.8, "Imported users needing a reset")."""
+    if prevents_existence_errors(flow.client):
+        raise NotAuthorized(signin.INCORRECT)
+    raise PasswordResetRequired("Password reset required for the user")
 
 
 def _srp_start(flow: Flow, username: str, params: dict[str, str]) -> Response:
@@ -246,6 +286,8 @@ def _srp_start(flow: Flow, username: str, params: dict[str, str]) -> Response:
     if not srp.valid_public_a(a_public):
         raise NotAuthorized(signin.INCORRECT)
     user = find_user(None, flow.pool, username, store=ctx.store)
+    if user is not None and _needs_reset(user, "_Srp"):
+        _reset_required(flow)
     if user is None or not user.get("_Srp"):
         if user is None and not prevents_existence_errors(flow.client):
             raise UserNotFound(USER_NOT_FOUND)
@@ -256,7 +298,8 @@ def _srp_start(flow: Flow, username: str, params: dict[str, str]) -> Response:
         internal = srp.fake_user_id(
             flow.pool_id, username, ctx.keys.code_hash("srp-fake", flow.pool_id).encode()
         )
-        ghost = {"_Key": "\x00" + username, "Username": internal}
+        # PostgreSQL text can't hold NUL; a space can't start a username (model pattern).
+        ghost = {"_Key": " " + username, "Username": internal}
         return _verifier_challenge(flow, ghost, salt, verifier, a_public, params, ghost=True)
     salt, verifier = ctx.keys.decrypt(
         user["_Srp"], context=f"{flow.pool_id}/{user['Username']}"
@@ -375,8 +418,9 @@ async def _respond(ctx: Context, req: Request, *, admin: bool) -> Response:
     username = responses.get("USERNAME")
     if not username:
         raise InvalidParameter("Missing required parameter USERNAME")
-    flow = Flow(ctx, pool, client, admin=admin, metadata=req.get("ClientMetadata"))
-    if name == "PASSWORD_VERIFIER":
+    flow = Flow(ctx, pool, client, admin=admin, metadata=req.get("ClientMetadata"),
+                context_data=req.get("UserContextData") or req.get("ContextData"))
+    if name in SECRET_BLOCK_CHALLENGES:
         token = responses.get("PASSWORD_CLAIM_SECRET_BLOCK") or ""
         try:
             state = flow.take_session(token, name)
@@ -416,8 +460,9 @@ async def _refresh(flow: Flow, params: dict[str, str]) -> Response:
             now=ctx.now(),
         )
         user = tx.users.get(flow.pool_id, family["username_key"])
-        if user is None:
-            raise NotAuthorized("Refresh Token has been revoked")
+        if user is None or user["Attributes"].get("sub") != family["sub"]:
+            # Deleted (perhaps re-created under the same name): not the family's user.
+            raise UserNotFound(USER_NOT_FOUND)
         check_secret_hash(flow.client, user["Username"], params.get("SECRET_HASH"))
         if not user["Enabled"]:
             raise NotAuthorized(signin.DISABLED)

@@ -32,6 +32,7 @@ from userpool.operations.user_support import (
     save_user,
     username_key,
 )
+from userpool.tokens import sign_out
 
 DAY = 86400.0
 
@@ -157,6 +158,10 @@ def _set_enabled(ctx: Context, req: Request, enabled: bool) -> Response:
         user = require_user(tx, pool, req["Username"], for_update=True)
         user["Enabled"] = enabled
         save_user(tx, pool, user, now=ctx.now())
+        if not enabled:
+            # Disabling also revokes the user's tokens; re-enabling doesn't revive them
+            # ([DG:token-revocation]).
+            sign_out(tx, pool["Id"], user["Attributes"]["sub"])
     return {}
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import (
     Column,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     LargeBinary,
@@ -227,3 +228,49 @@ auth_sessions = Table(
     Column("doc", Text, nullable=False),
 )
 Index("ix_auth_sessions_expiry", auth_sessions.c.expires_at)
+
+# -- devices ------------------------------------------------------------------------------------
+# Confirmed (tracked) devices: ConfirmDevice inserts one; ``doc`` is the DeviceType plus private
+# fields (remembered status, name, the device SRP salt and verifier encrypted with the server
+# key, the device group key). Devices belong to a user by ``sub`` (a deleted-then-recreated
+# username is a different user) and go with the user: the foreign key cascades.
+devices = Table(
+    "devices",
+    metadata,
+    Column("pool_id", String(55), ForeignKey("user_pools.id", ondelete="CASCADE"), nullable=False),
+    Column("device_key", String(64), nullable=False),
+    Column("sub", String(64), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("doc", Text, nullable=False),
+    PrimaryKeyConstraint("pool_id", "device_key", name="pk_devices"),
+    ForeignKeyConstraint(
+        ["pool_id", "sub"], ["users.pool_id", "users.sub"], ondelete="CASCADE",
+        name="fk_devices_user",
+    ),
+)
+Index("ix_devices_user", devices.c.pool_id, devices.c.sub, devices.c.device_key)
+
+# -- sign-in events -----------------------------------------------------------------------------
+# One row per recorded sign-in attempt (pools with threat protection): ``doc`` is the
+# AuthEventType. Owned by the user's ``sub`` and deleted with the user (the foreign key cascades).
+auth_events = Table(
+    "auth_events",
+    metadata,
+    Column("pool_id", String(55), ForeignKey("user_pools.id", ondelete="CASCADE"), nullable=False),
+    Column("event_id", String(64), nullable=False),
+    Column("sub", String(64), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("doc", Text, nullable=False),
+    PrimaryKeyConstraint("pool_id", "event_id", name="pk_auth_events"),
+    ForeignKeyConstraint(
+        ["pool_id", "sub"], ["users.pool_id", "users.sub"], ondelete="CASCADE",
+        name="fk_auth_events_user",
+    ),
+)
+Index(
+    "ix_auth_events_user",
+    auth_events.c.pool_id,
+    auth_events.c.sub,
+    auth_events.c.created_at,
+    auth_events.c.event_id,
+)
