@@ -98,6 +98,28 @@ PUBLIC_CLIENT: dict[str, Any] = {
     "PreventUserExistenceErrors": "ENABLED",
 }
 
+# The sign-in workloads' client (bench/auth.py): public (no secret: wrk can't compute a
+# SECRET_HASH, and the SRP generator needn't), the three flows measured, no refresh-token
+# rotation (REFRESH_TOKEN_AUTH is refused under rotation). Tokens live a day: the access token
+# GetUser presents is drawn at seeding time, before the (possibly long) ListUsers fill.
+AUTH_CLIENT: dict[str, Any] = {
+    "ClientName": "bench-signin",
+    "GenerateSecret": False,
+    "ExplicitAuthFlows": [
+        "ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH",
+    ],
+    "AccessTokenValidity": 1,
+    "IdTokenValidity": 1,
+    "RefreshTokenValidity": 30,
+    "TokenValidityUnits": {"AccessToken": "days", "IdToken": "days", "RefreshToken": "days"},
+    "ReadAttributes": ["email", "email_verified", "name", "custom:tenant_id", "custom:plan"],
+    "WriteAttributes": ["email", "name", "custom:plan"],
+    "PreventUserExistenceErrors": "ENABLED",
+}
+# The user who signs in (CONFIRMED, permanent password): not SEEDED_EMAIL, whose temporary
+# password leaves them in FORCE_CHANGE_PASSWORD (a sign-in would answer a challenge).
+SIGNIN_EMAIL = "signin.user@bench.example"
+
 # The user AdminGetUser reads: the main pool signs in by email, so the email names them.
 SEEDED_EMAIL = "seeded.user@bench.example"
 PASSWORD = "Bench-Passw0rd!2024"  # meets POOL's password policy
@@ -143,6 +165,39 @@ def seed(endpoint: str) -> dict[str, str]:
         "user_email": SEEDED_EMAIL,
         "user_name": user["Username"],
         "password": PASSWORD,
+        **signin_fixtures(idp, pool_id),
+    }
+
+
+def signin_fixtures(idp: Any, pool_id: str) -> dict[str, str]:
+    """The sign-in workloads' client and CONFIRMED user, and one USER_PASSWORD_AUTH sign-in's
+    tokens: the refresh token REFRESH_TOKEN_AUTH presents, the access token GetUser does."""
+    auth_id = idp.create_user_pool_client(UserPoolId=pool_id, **AUTH_CLIENT)["UserPoolClient"][
+        "ClientId"
+    ]
+    idp.admin_create_user(
+        UserPoolId=pool_id,
+        Username=SIGNIN_EMAIL,
+        MessageAction="SUPPRESS",
+        UserAttributes=[
+            {"Name": "name", "Value": "Signing In"},
+            {"Name": "email_verified", "Value": "true"},
+            {"Name": "custom:tenant_id", "Value": "tenant-0002"},
+        ],
+    )
+    idp.admin_set_user_password(
+        UserPoolId=pool_id, Username=SIGNIN_EMAIL, Password=PASSWORD, Permanent=True
+    )
+    result = idp.initiate_auth(
+        ClientId=auth_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": SIGNIN_EMAIL, "PASSWORD": PASSWORD},
+    )["AuthenticationResult"]
+    return {
+        "auth_client_id": auth_id,
+        "signin_email": SIGNIN_EMAIL,
+        "refresh_token": result["RefreshToken"],
+        "access_token": result["AccessToken"],
     }
 
 
