@@ -16,6 +16,11 @@ The users workloads (bench/users.py): AdminGetUser; ListUsers filtered by e-mail
 --users-big and 10,000 users, judged against a p50 target; AdminCreateUser and SignUp next to
 the password KDF's own hashes/s measured in the same run.
 
+The sign-in workloads (bench/auth.py): REFRESH_TOKEN_AUTH next to half the machine's RS256
+signatures/s measured in the same run (target ≥ 40%); GetUser with an access token;
+USER_PASSWORD_AUTH next to the KDF's hashes/s; USER_SRP_AUTH round trips from a Python load
+generator (UserSrpAuth: wrk can't do the SRP math).
+
 Adding a workload: one line in WORKLOADS (and, if it needs fixtures, a value from seed.seed).
 """
 
@@ -44,6 +49,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import auth as auth_bench
 import users as users_bench
 
 HERE = Path(__file__).resolve().parent
@@ -123,11 +129,40 @@ WORKLOADS: dict[str, Workload] = {
         unique=True,
         max_connections=16,
     ),
+    # The seeded sign-in user's refresh token (client without secret, no rotation): decrypts
+    # the refresh token, signs an ID and an access token. Compared with half the RS256 rate.
+    "RefreshTokenAuth": Workload(
+        "InitiateAuth",
+        {
+            "AuthFlow": "REFRESH_TOKEN_AUTH",
+            "ClientId": "{auth_client_id}",
+            "AuthParameters": {"REFRESH_TOKEN": "{refresh_token}"},
+        },
+    ),
+    "GetUser": Workload("GetUser", {"AccessToken": "{access_token}"}),
+    # One argon2id verification per request (and a sign-in's three signatures): compared with
+    # the KDF's own rate, at 16 connections like the other KDF-bound workloads.
+    "UserPasswordAuth": Workload(
+        "InitiateAuth",
+        {
+            "AuthFlow": "USER_PASSWORD_AUTH",
+            "ClientId": "{auth_client_id}",
+            "AuthParameters": {"USERNAME": "{signin_email}", "PASSWORD": "{password}"},
+        },
+        max_connections=16,
+    ),
 }
+# Workloads wrk can't send, run by a Python load generator (bench/auth.py) instead.
+SRP_WORKLOAD = "UserSrpAuth"
+GENERATED_WORKLOADS = (SRP_WORKLOAD,)
+KNOWN_WORKLOADS = (*WORKLOADS, *GENERATED_WORKLOADS)
 
 # Measured together: the big-pool figure is judged against the 10,000-user one.
 LIST_PAIR = ("ListUsersFiltered", "ListUsersFiltered10k")
-KDF_WORKLOADS = ("AdminCreateUser", "SignUp")
+KDF_WORKLOADS = ("AdminCreateUser", "SignUp", "UserPasswordAuth")
+# Compared with half the RS256 rate, measured just before the first of them.
+SIGN_WORKLOADS = ("RefreshTokenAuth",)
+SIGN_SECONDS = 5  # the RS256 measurement's length (at most --duration)
 # What {unique} becomes in the script: run.lua_script splits the body there, and the Lua
 # `request` function joins the parts with a per-request token.
 UNIQUE_MARK = "UNIQUE0b3nch"
@@ -155,6 +190,7 @@ class Measurement:
     pct_of_bare: float | None = None
     kdf_ratio: float | None = None  # req/s ÷ the KDF's hashes/s (operations hashing a password)
     connections: int = 0
+    server_cpu_pct: float | None = None  # the server's processes' CPU use (100 = one core)
 
     @property
     def errors(self) -> int:
@@ -172,7 +208,18 @@ class Settings:
     workers: int
     userpool: str
     users_big: int = users_bench.DEFAULT_BIG_POOL_USERS
+    srp_clients: int = 4  # processes of the USER_SRP_AUTH load generator
     server_key: str = dataclasses.field(default="", repr=False)
+
+
+@dataclass
+class StoreRun:
+    """What one store's run measured: the rows, and the ceilings measured beside them."""
+
+    rows: list[Measurement]
+    kdf: users_bench.KdfRate | None = None
+    sign: auth_bench.SignRate | None = None
+    srp: auth_bench.SrpRun | None = None
 
 
 # ---------------------------------------------------------------- workloads → wrk scripts
@@ -414,7 +461,10 @@ def userpool_env(settings: Settings) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def userpool_server(db: str, settings: Settings, workdir: Path, label: str) -> Iterator[str]:
+def userpool_server(
+    db: str, settings: Settings, workdir: Path, label: str
+) -> Iterator[tuple[str, int]]:
+    """The server's URL and process group (its CPU use is read from /proc)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = workdir / f"server-{label}.log"
@@ -425,7 +475,7 @@ def userpool_server(db: str, settings: Settings, workdir: Path, label: str) -> I
     ]
     with process(command, log, userpool_env(settings)) as proc:
         wait_ready(proc, lambda: health(url), log)
-        yield url
+        yield url, proc.pid
 
 
 @contextlib.contextmanager
@@ -492,13 +542,19 @@ def check_once(url: str, name: str, workload: Workload, values: dict[str, str]) 
 
 
 def bench_workload(
-    wrk: str, url: str, name: str, store: str, script: Path, settings: Settings
+    wrk: str, url: str, name: str, store: str, script: Path, settings: Settings,
+    pgid: int | None = None,
 ) -> Measurement:
+    """wrk's warm-up then measured run; with ``pgid``, the server's CPU use during the latter."""
     if settings.warmup > 0:
         warm = measurement(name, store, run_wrk(wrk, url, script, settings.warmup, settings))
         if warm.errors:
             return warm  # no point measuring: reported as failed
+    cpu_before = auth_bench.group_cpu_seconds(pgid) if pgid else None
     result = measurement(name, store, run_wrk(wrk, url, script, settings.duration, settings))
+    if pgid and cpu_before is not None and result.duration_s:
+        used = auth_bench.group_cpu_seconds(pgid) - cpu_before
+        result.server_cpu_pct = round(100 * used / result.duration_s, 1)
     result.connections = settings.connections
     print(
         f"  {name:<28} {store:<9} {result.rps:>10.1f} req/s  p99 {result.p99_ms:>8.2f} ms  "
@@ -520,6 +576,8 @@ def write_scripts(values: dict[str, str], names: list[str], workdir: Path) -> di
     common = LUA_COMMON.read_text()
     scripts: dict[str, Path] = {}
     for name in names:
+        if name not in WORKLOADS:
+            continue  # run by a Python load generator, not wrk
         path = workdir / f"{name}.lua"
         path.write_text(lua_script(WORKLOADS[name], values, common))
         scripts[name] = path
@@ -528,14 +586,16 @@ def write_scripts(values: dict[str, str], names: list[str], workdir: Path) -> di
 
 def bench_store(
     wrk: str, store: str, settings: Settings, workdir: Path, bare_body: Path
-) -> tuple[list[Measurement], users_bench.KdfRate | None]:
-    """The store's measurements, and the KDF's own rate measured just before its first
-    password-hashing workload (None without one)."""
+) -> StoreRun:
+    """The store's measurements, with the KDF's own rate measured just before its first
+    password-hashing workload and the RS256 rate just before REFRESH_TOKEN_AUTH (None
+    without them)."""
     from seed import seed
 
     print(f"{store}: starting server ({settings.workers} workers)", file=sys.stderr)
-    with database(store, settings, workdir) as db, userpool_server(db, settings, workdir,
-                                                                   store) as url:
+    with database(store, settings, workdir) as db, userpool_server(
+        db, settings, workdir, store
+    ) as (url, pgid):
         values = seed(url)
         if any(name in settings.workloads for name in LIST_PAIR):
             values.update(seed_list_pools(url, db, settings, workdir / store))
@@ -543,15 +603,69 @@ def bench_store(
             capture_describe(url, values, bare_body)
         scripts = write_scripts(values, settings.workloads, workdir / store)
         for name in settings.workloads:
-            check_once(url, name, WORKLOADS[name], values)
-        rows: list[Measurement] = []
-        kdf = None
+            if name == SRP_WORKLOAD:
+                auth_bench.check_srp(srp_target(url, values))
+            else:
+                check_once(url, name, WORKLOADS[name], values)
+        run = StoreRun(rows=[])
         for name in settings.workloads:
-            if name in KDF_WORKLOADS and kdf is None:
-                kdf = bench_kdf(settings, store)
-            rows.append(bench_workload(wrk, url, name, store, scripts[name],
-                                       workload_settings(WORKLOADS[name], settings)))
-        return rows, kdf
+            if name in KDF_WORKLOADS and run.kdf is None:
+                run.kdf = bench_kdf(settings, store)
+            if name in SIGN_WORKLOADS and run.sign is None:
+                run.sign = bench_signatures(settings, store)
+            if name == SRP_WORKLOAD:
+                row, run.srp = bench_srp(url, values, store, settings, pgid)
+                run.rows.append(row)
+                continue
+            run.rows.append(bench_workload(wrk, url, name, store, scripts[name],
+                                           workload_settings(WORKLOADS[name], settings), pgid))
+        return run
+
+
+def srp_target(url: str, values: dict[str, str]) -> auth_bench.SrpTarget:
+    return auth_bench.SrpTarget(url, values["pool_id"], values["auth_client_id"],
+                                values["signin_email"], values["password"])
+
+
+def bench_signatures(settings: Settings, store: str) -> auth_bench.SignRate:
+    """RS256 alone in as many processes as server workers (the server idle), just before the
+    workload compared with it, so that other load on the machine weighs on both alike."""
+    seconds = max(1, min(SIGN_SECONDS, settings.duration))
+    print(f"  rs256: RSA-2048 signing in {settings.workers} processes for {seconds} s "
+          f"({store})", file=sys.stderr)
+    return auth_bench.measure_signatures(settings.workers, seconds)
+
+
+def bench_srp(
+    url: str, values: dict[str, str], store: str, settings: Settings, pgid: int | None
+) -> tuple[Measurement, auth_bench.SrpRun]:
+    """The USER_SRP_AUTH generator's run, as a table row (its requests are round trips, its
+    "wrk CPU" the generator's) and in full."""
+    target = srp_target(url, values)
+    cpu_before: float | None = None
+    if pgid:
+        # The server's CPU over the measured window only: read it when the window opens.
+        cpu_before = auth_bench.group_cpu_seconds(pgid)
+    started, machine_before = time.monotonic(), auth_bench.machine_cpu_times()
+    srp = auth_bench.run_srp(target, settings.srp_clients, settings.warmup, settings.duration)
+    srp.machine_busy = auth_bench.busy_fraction(machine_before, auth_bench.machine_cpu_times())
+    server_cpu = None
+    if pgid and cpu_before is not None:
+        used = auth_bench.group_cpu_seconds(pgid) - cpu_before
+        # The warm-up's share, at the measured window's rate, is not known apart: count the
+        # whole run (warm-up included) over its whole wall time.
+        server_cpu = round(100 * used / (time.monotonic() - started), 1)
+    row = Measurement(
+        workload=SRP_WORKLOAD, store=store, requests=srp.round_trips,
+        duration_s=float(settings.duration), rps=srp.rps, p50_ms=srp.p50_ms,
+        p90_ms=srp.p90_ms, p99_ms=srp.p99_ms, mean_ms=srp.mean_ms, max_ms=srp.max_ms,
+        non200=srp.errors, socket_errors={}, sample_error=srp.sample_error,
+        wrk_cpu_pct=srp.generator_cpu_pct, connections=srp.processes,
+        server_cpu_pct=server_cpu,
+    )
+    print(f"  {SRP_WORKLOAD:<28} {store:<9} {srp.rps:>10.1f} trips/s p99 {srp.p99_ms:>8.2f} ms  "
+          f"(generator CPU {srp.generator_cpu_pct:.0f}%)", file=sys.stderr)
+    return row, srp
 
 
 def seed_list_pools(url: str, db: str, settings: Settings, workdir: Path) -> dict[str, str]:
@@ -590,22 +704,29 @@ def bench_bare(wrk: str, settings: Settings, workdir: Path, body: Path) -> Measu
 
 
 def apply_ratios(results: list[Measurement], bare: Measurement) -> None:
+    """req/s as a percentage of the bare app's (not for a generated workload: its "requests"
+    are round trips of two requests, from another client than wrk)."""
     for result in results:
+        if result.workload in GENERATED_WORKLOADS:
+            continue
         result.pct_of_bare = round(100 * result.rps / bare.rps, 1) if bare.rps else None
     bare.pct_of_bare = 100.0
 
 
 def table(rows: list[Measurement], bare_label: str) -> str:
     header = f"{'workload':<28} {'store':<9} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} " \
-             f"{'% of bare':>9}"
+             f"{'% of bare':>9} {'server CPU':>10}"
     lines = [header, "-" * len(header)]
     for row in rows:
         name = bare_label if row.workload == "bare" else row.workload
+        if row.workload in GENERATED_WORKLOADS:
+            name += " (round trips)"
         pct = "" if row.pct_of_bare is None else f"{row.pct_of_bare:.1f}"
+        cpu = "" if row.server_cpu_pct is None else f"{row.server_cpu_pct:.0f}%"
         flag = f"  ERRORS: {row.errors}" if row.errors else ""
         lines.append(
             f"{name:<28} {row.store:<9} {row.rps:>10.1f} {row.p50_ms:>8.2f} "
-            f"{row.p99_ms:>8.2f} {pct:>9}{flag}"
+            f"{row.p99_ms:>8.2f} {pct:>9} {cpu:>10}{flag}"
         )
     return "\n".join(lines)
 
@@ -661,6 +782,51 @@ def users_summary(
     return extra
 
 
+def refresh_targets(
+    rows: list[Measurement], store: str, sign: auth_bench.SignRate
+) -> list[auth_bench.RefreshTarget]:
+    """The store's REFRESH_TOKEN_AUTH rows (without errors) against half the RS256 rate."""
+    return [
+        auth_bench.refresh_target(store, row.rps, row.p50_ms, row.p99_ms, sign.signatures_per_s)
+        for row in rows
+        if row.workload in SIGN_WORKLOADS and row.store == store and not row.errors
+    ]
+
+
+def signin_summary(
+    rows: list[Measurement], settings: Settings, runs: dict[str, StoreRun]
+) -> dict[str, Any]:
+    """Print the sign-in verdicts (REFRESH_TOKEN_AUTH against the RS256 ceiling, GetUser, the
+    SRP generator and who limited it); return them for the JSON document. USER_PASSWORD_AUTH's
+    ratio to the KDF is printed with the other KDF-bound workloads (users_summary)."""
+    extra: dict[str, Any] = {}
+    for store, run in runs.items():
+        lines: list[str] = []
+        if run.sign is not None:
+            targets = refresh_targets(rows, store, run.sign)
+            lines.append(auth_bench.sign_lines(run.sign, store, targets))
+            extra.setdefault("rs256", {})[store] = run.sign.as_dict()
+            extra.setdefault("refresh_target", []).extend(t.as_dict() for t in targets)
+        for row in rows:
+            if row.store == store and row.workload == "GetUser" and not row.errors:
+                lines.append(f"GetUser ({store}): {row.rps:.1f} req/s, p50 {row.p50_ms:.2f} ms, "
+                             f"p99 {row.p99_ms:.2f} ms")
+        if run.srp is not None:
+            server_cpu = next((row.server_cpu_pct for row in rows
+                               if row.store == store and row.workload == SRP_WORKLOAD), None)
+            verdict = auth_bench.srp_verdict(run.srp.generator_cpu_pct, server_cpu,
+                                             settings.workers, os.cpu_count() or 1,
+                                             run.srp.machine_busy)
+            lines.append(auth_bench.srp_lines(store, run.srp, server_cpu, verdict))
+            extra.setdefault("srp", {})[store] = {**run.srp.as_dict(),
+                                                  "server_cpu_pct": server_cpu,
+                                                  "verdict": verdict}
+        if lines:
+            print()
+            print("\n".join(lines))
+    return extra
+
+
 def git_commit() -> str:
     out = subprocess.run(
         ["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"],
@@ -698,15 +864,16 @@ def run(settings: Settings) -> int:
     sys.path.insert(0, str(HERE))
     rows: list[Measurement] = []
     kdfs: dict[str, users_bench.KdfRate] = {}
+    runs: dict[str, StoreRun] = {}
     with tempfile.TemporaryDirectory(prefix="userpool-bench-") as tmp:
         workdir = Path(tmp)
         bare_body = workdir / "describe_user_pool.json"
         for store in settings.stores:
             (workdir / store).mkdir()
-            store_rows, kdf = bench_store(wrk, store, settings, workdir, bare_body)
-            rows.extend(store_rows)
-            if kdf is not None:
-                kdfs[store] = kdf
+            runs[store] = bench_store(wrk, store, settings, workdir, bare_body)
+            rows.extend(runs[store].rows)
+            if runs[store].kdf is not None:
+                kdfs[store] = runs[store].kdf
         bare = bench_bare(wrk, settings, workdir, bare_body)
         body_bytes = bare_body.stat().st_size if bare_body.exists() else None
     apply_ratios(rows, bare)
@@ -715,6 +882,7 @@ def run(settings: Settings) -> int:
     print()
     print(table(rows, f"bare ({size} body)"))
     extra = users_summary(rows, settings, kdfs)
+    extra.update(signin_summary(rows, settings, runs))
     meta = {
         "timestamp": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "git_commit": git_commit(),
@@ -744,23 +912,27 @@ def parse_args(argv: list[str] | None = None) -> Settings:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=2, help="server worker processes")
-    parser.add_argument("--workloads", default=",".join(WORKLOADS),
-                        help=f"comma-separated subset of: {', '.join(WORKLOADS)}")
+    parser.add_argument("--workloads", default=",".join(KNOWN_WORKLOADS),
+                        help=f"comma-separated subset of: {', '.join(KNOWN_WORKLOADS)}")
     parser.add_argument("--userpool", default=default_userpool(),
                         help="the userpool console script")
     parser.add_argument("--users-big", type=int, default=users_bench.DEFAULT_BIG_POOL_USERS,
                         help="users in the big pool of ListUsersFiltered (default 1,000,000)")
+    parser.add_argument("--srp-clients", type=int, default=4,
+                        help="processes of the USER_SRP_AUTH load generator (default 4)")
     args = parser.parse_args(argv)
     workloads = with_companions(
         [name.strip() for name in args.workloads.split(",") if name.strip()]
     )
-    unknown = [name for name in workloads if name not in WORKLOADS]
+    unknown = [name for name in workloads if name not in KNOWN_WORKLOADS]
     if unknown:
-        parser.error(f"unknown workloads {unknown}; known: {', '.join(WORKLOADS)}")
+        parser.error(f"unknown workloads {unknown}; known: {', '.join(KNOWN_WORKLOADS)}")
     if args.connections < args.threads:
         parser.error("--connections must be at least --threads")
     if args.users_big < 1:
         parser.error("--users-big must be at least 1")
+    if args.srp_clients < 1:
+        parser.error("--srp-clients must be at least 1")
     return Settings(
         stores=["sqlite", "postgres"] if args.store == "both" else [args.store],
         workloads=workloads,
@@ -771,6 +943,7 @@ def parse_args(argv: list[str] | None = None) -> Settings:
         workers=args.workers,
         userpool=args.userpool,
         users_big=args.users_big,
+        srp_clients=args.srp_clients,
         server_key=generate_server_key(),
     )
 

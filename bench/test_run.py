@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import auth
 import pytest
 import run
 import users
@@ -15,6 +16,8 @@ VALUES = {
     "password": "Bench-Passw0rd!2024",
     "big_pool_id": "us-east-1_Big", "big_email": "big-0500000@big.bench.example",
     "small_pool_id": "us-east-1_Small", "small_email": "small-0005000@small.bench.example",
+    "auth_client_id": "auth123", "signin_email": "signin.user@bench.example",
+    "refresh_token": "eyJjdHkiOiJKV1QifQ.a.b.c.d", "access_token": "eyJraWQiOiJrIn0.e.f",
 }
 
 
@@ -212,7 +215,8 @@ def test_parse_args_defaults_and_validation() -> None:
     assert (settings.duration, settings.connections, settings.threads, settings.workers) == (
         10, 64, 2, 2,
     )
-    assert settings.workloads == list(run.WORKLOADS)
+    assert settings.workloads == [*run.WORKLOADS, "UserSrpAuth"]
+    assert settings.srp_clients == 4
     with pytest.raises(SystemExit):
         run.parse_args(["--workloads", "Nope"])
 
@@ -300,3 +304,122 @@ def test_measure_kdf_counts_the_hashes_of_every_process() -> None:
     assert rate.processes == 2 and rate.hashes > 2
     assert rate.hashes_per_s > rate.hashes  # at least the hashes of one second
     assert rate.as_dict()["params"]["memory_kib"] == 8
+
+
+# ---------------------------------------------------------------- sign-in (bench/auth.py)
+
+
+def test_signin_workloads_present_the_seeded_tokens_and_user() -> None:
+    refresh = json.loads(run.request_body(run.WORKLOADS["RefreshTokenAuth"], VALUES))
+    assert refresh == {"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": "auth123",
+                       "AuthParameters": {"REFRESH_TOKEN": VALUES["refresh_token"]}}
+    assert json.loads(run.request_body(run.WORKLOADS["GetUser"], VALUES)) == {
+        "AccessToken": VALUES["access_token"]}
+    password = json.loads(run.request_body(run.WORKLOADS["UserPasswordAuth"], VALUES))
+    assert password["AuthFlow"] == "USER_PASSWORD_AUTH"
+    assert password["AuthParameters"] == {"USERNAME": "signin.user@bench.example",
+                                          "PASSWORD": "Bench-Passw0rd!2024"}
+    assert "UserPasswordAuth" in run.KDF_WORKLOADS and "RefreshTokenAuth" in run.SIGN_WORKLOADS
+
+
+def test_the_seeded_signin_client_allows_the_measured_flows_without_secret_or_rotation() -> None:
+    import seed
+
+    client = seed.AUTH_CLIENT
+    assert client["GenerateSecret"] is False and "RefreshTokenRotation" not in client
+    assert {"ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"} <= set(
+        client["ExplicitAuthFlows"])
+
+
+def test_srp_workload_is_generated_not_scripted(tmp_path: Any) -> None:
+    settings = run.parse_args(["--workloads", "UserSrpAuth,GetUser", "--srp-clients", "3"])
+    assert settings.workloads == ["UserSrpAuth", "GetUser"] and settings.srp_clients == 3
+    assert list(run.write_scripts(VALUES, settings.workloads, tmp_path)) == ["GetUser"]
+    with pytest.raises(SystemExit):
+        run.parse_args(["--srp-clients", "0"])
+
+
+def test_refresh_target_is_40_percent_of_half_the_signature_rate() -> None:
+    holds = auth.refresh_target("sqlite", 800.0, 20.0, 90.0, 4000.0)
+    assert (holds.ceiling_rps, holds.ratio, holds.holds) == (2000.0, 0.4, True)
+    missed = auth.refresh_target("postgres", 799.0, 20.0, 90.0, 4000.0)
+    assert not missed.holds and missed.as_dict()["holds"] is False
+    assert auth.refresh_target("x", 1.0, 1.0, 1.0, 0.0).ratio is None
+
+
+def test_signin_summary_prints_and_returns_the_refresh_verdict_and_srp(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    rows = [row("RefreshTokenAuth", "sqlite", 20_000, requests=9000),  # 900 req/s
+            row("GetUser", "sqlite", 5_000, requests=30000),
+            row("RefreshTokenAuth", "postgres", 20_000, requests=5000, non200=1)]
+    srp = auth.summarize([auth.WorkerResult([100.0, 200.0], [40.0, 50.0], cpu_s=5.0)], 10.0)
+    srp.machine_busy = 0.97
+    rows.append(run.Measurement("UserSrpAuth", "sqlite", 2, 10.0, 0.2, 100.0, 200.0, 200.0,
+                                150.0, 200.0, 0, {}, "", wrk_cpu_pct=50.0, server_cpu_pct=120.0))
+    sign = auth.SignRate(2, 5.0, 20000, 4000.0)
+    runs = {"sqlite": run.StoreRun(rows[:2], sign=sign, srp=srp),
+            "postgres": run.StoreRun(rows[2:3], sign=sign)}
+    extra = run.signin_summary(rows, run.parse_args([]), runs)
+    (target,) = extra["refresh_target"]  # postgres' failed run is not judged
+    assert (target["store"], target["ratio"], target["holds"]) == ("sqlite", 0.45, True)
+    assert extra["rs256"]["sqlite"]["refresh_ceiling"] == 2000.0
+    assert extra["srp"]["sqlite"]["server_cpu_pct"] == 120.0
+    assert extra["srp"]["sqlite"]["verdict"].startswith("machine-bound")
+    out = capsys.readouterr().out
+    assert "4000.0 signatures/s in 2 processes" in out
+    assert "REFRESH_TOKEN_AUTH (sqlite): 900.0 req/s" in out and "45.0% of 2000.0" in out
+    assert "GetUser (sqlite): 3000.0 req/s" in out
+    assert "USER_SRP_AUTH round trip (sqlite): 0.2/s" in out
+
+
+def test_srp_rows_have_no_percent_of_bare_and_are_marked_in_the_table() -> None:
+    srp = run.Measurement("UserSrpAuth", "sqlite", 100, 10.0, 10.0, 90.0, 120.0, 150.0,
+                          95.0, 160.0, 0, {}, "")
+    bare = run.measurement("bare", "-", RAW)
+    run.apply_ratios([srp], bare)
+    assert srp.pct_of_bare is None
+    assert "UserSrpAuth (round trips)" in run.table([srp, bare], "bare")
+
+
+def test_measure_signatures_counts_every_process() -> None:
+    rate = auth.measure_signatures(2, 0.2)
+    assert rate.processes == 2 and rate.signatures > 2
+    assert rate.refresh_ceiling == rate.signatures_per_s / 2
+
+
+def test_summarize_percentiles_cpu_and_errors() -> None:
+    a = auth.WorkerResult([float(n) for n in range(1, 101)], [1.0] * 100, cpu_s=2.0)
+    b = auth.WorkerResult([], [], errors=2, sample_error="InitiateAuth 400 {}", cpu_s=1.0)
+    srp = auth.summarize([a, b], 10.0)
+    assert (srp.processes, srp.round_trips, srp.rps) == (2, 100, 10.0)
+    assert (srp.p50_ms, srp.p90_ms, srp.p99_ms, srp.max_ms) == (50.0, 90.0, 99.0, 100.0)
+    assert (srp.errors, srp.sample_error) == (2, "InitiateAuth 400 {}")
+    assert srp.generator_cpu_pct == 30.0
+    assert auth.percentile([], 50) == 0.0
+
+
+def test_srp_verdict_names_the_bottleneck() -> None:
+    assert auth.srp_verdict(80.0, 190.0, 2, 4).startswith("server-bound")
+    assert auth.srp_verdict(100.0, 95.0, 2, 2, machine_busy=0.98).startswith("machine-bound")
+    assert auth.srp_verdict(30.0, 40.0, 2, 8, machine_busy=0.2).startswith("neither")
+    assert auth.srp_verdict(300.0, None, 2, 3).startswith("generator-bound")
+
+
+def test_cpu_accounting_reads_proc(tmp_path: Any) -> None:
+    import os
+
+    (tmp_path / "12").mkdir()
+    (tmp_path / "12" / "stat").write_text(
+        "12 (python (x)) S 1 77 77 0 -1 0 0 0 0 0 300 200 0 0 20 0 1 0\n")
+    (tmp_path / "13").mkdir()
+    (tmp_path / "13" / "stat").write_text("13 (wrk) S 1 78 78 0 -1 0 0 0 0 0 999 999 0 0\n")
+    tick = os.sysconf("SC_CLK_TCK")
+    assert auth.group_cpu_seconds(77, tmp_path) == 500 / tick
+    assert auth.group_cpu_seconds(os.getpgrp()) > 0  # this test's own group, from /proc
+    stat = tmp_path / "proc_stat"
+    stat.write_text("cpu  100 0 50 800 50 0 0 0 0 0\ncpu0 1 2 3\n")
+    before = auth.machine_cpu_times(stat)
+    assert before == (150.0, 1000.0)
+    assert auth.busy_fraction(before, (450.0, 1400.0)) == 0.75
+    assert auth.busy_fraction(before, before) is None

@@ -44,6 +44,7 @@ MODULES = (
     "list_users",
     "imports",
     "auth",
+    "user_auth",  # before "mfa": mfa_flow wraps the EMAIL_OTP handler registered here
     "mfa",
     "self_service",
     "sessions_ops",

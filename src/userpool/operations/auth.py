@@ -58,6 +58,10 @@ SECRET_BLOCK_CHALLENGES: set[str] = {"PASSWORD_VERIFIER"}
 # tokens carry, NewDeviceMetadata or None). Set by operations.device_flow (remembered devices).
 DeviceHook = Callable[["Flow", Any, dict[str, Any], str | None], tuple[str | None, Any]]
 DEVICE_HOOKS: list[DeviceHook] = []
+# AuthFlows started by other modules: (flow, AuthParameters, the request's Session) -> Response.
+# operations.user_auth registers USER_AUTH.
+FlowStarter = Callable[["Flow", dict[str, str], str | None], Awaitable[Response]]
+FLOW_STARTERS: dict[str, FlowStarter] = {}
 
 
 def challenge(name: str) -> Callable[[ChallengeHandler], ChallengeHandler]:
@@ -226,6 +230,9 @@ async def _initiate(ctx: Context, req: Request, *, admin: bool) -> Response:
     signin.check_flow_allowed(client, flow_name)
     flow = Flow(ctx, pool, client, admin=admin, metadata=req.get("ClientMetadata"),
                 context_data=req.get("UserContextData") or req.get("ContextData"))
+    starter = FLOW_STARTERS.get(flow_name)
+    if starter is not None:
+        return await starter(flow, params, req.get("Session"))
     if flow_name in REFRESH_FLOWS:
         return await _refresh(flow, params)
     username = params.get("USERNAME")

@@ -9,6 +9,7 @@ from userpool.domain.errors import CodeMismatch, InvalidParameter, NotAuthorized
 from userpool.messaging.message import Message
 from userpool.operations import Context, Request, Response, operation
 from userpool.operations.delivery import EMAIL, SMS, delivery_details, verification_message
+from userpool.operations.user_auth import confirm_session, sign_up_session
 from userpool.operations.user_support import (
     check_secret_hash,
     consume_code,
@@ -135,6 +136,9 @@ async def sign_up(ctx: Context, req: Request) -> Response:
                 tx.users.delete(pool["Id"], user["_Key"])
             raise
         response["CodeDeliveryDetails"] = delivery_details(*target)
+    session = sign_up_session(ctx, pool, client, user)  # for automatic sign-in (user_auth)
+    if session is not None:
+        response["Session"] = session
     return response
 
 
@@ -151,7 +155,9 @@ def confirm_sign_up(ctx: Context, req: Request) -> Response:
         req["ConfirmationCode"],
         force_alias=bool(req.get("ForceAliasCreation")),
     )
-    return {}
+    # Automatic sign-in (user_auth): given SignUp's Session, a Session for InitiateAuth.
+    session = confirm_session(ctx, pool, client, req["Username"], req.get("Session"))
+    return {"Session": session} if session is not None else {}
 
 
 def confirm_user(
