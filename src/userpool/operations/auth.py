@@ -23,19 +23,19 @@ from userpool.domain.errors import (
     InvalidParameter,
     NotAuthorized,
     PasswordResetRequired,
+    ResourceNotFound,
     UserNotFound,
 )
 from userpool.operations import Context, Request, Response, operation
 from userpool.operations.auth_events import record_sign_in
-from userpool.operations.common import require_client, require_pool
 from userpool.operations.user_support import (
     USER_NOT_FOUND,
+    cached_public_client,
     check_history,
     check_secret_hash,
     credentials,
     find_user,
     prevents_existence_errors,
-    public_client,
     remember_password,
     save_user,
 )
@@ -214,11 +214,16 @@ class Flow:
 
 
 def _pool_and_client(ctx: Context, req: Request, admin: bool) -> tuple[dict, dict]:
-    with ctx.store.reader() as tx:
-        if admin:
-            pool = require_pool(tx, req["UserPoolId"])
-            return pool, require_client(tx, pool["Id"], req["ClientId"])
-        return public_client(tx, req["ClientId"])
+    """The pool and app client, through the store's cached point reads (the hot path)."""
+    if admin:
+        pool = ctx.store.describe_pool(req["UserPoolId"])
+        if pool is None:
+            raise ResourceNotFound(f"User pool {req['UserPoolId']} does not exist.")
+        client = ctx.store.get("client", pool["Id"], req["ClientId"])
+        if client is None:
+            raise ResourceNotFound(f"User pool client {req['ClientId']} does not exist.")
+        return pool, client
+    return cached_public_client(ctx.store, req["ClientId"])
 
 
 async def _initiate(ctx: Context, req: Request, *, admin: bool) -> Response:
@@ -457,15 +462,11 @@ async def _refresh(flow: Flow, params: dict[str, str]) -> Response:
         raise InvalidParameter(
             "Refresh token rotation is enabled for this client: use GetTokensFromRefreshToken."
         )
-    with ctx.store.transaction() as tx:
-        family = read_refresh_token(
-            tx,
-            keyring_for(ctx.keys),
-            token,
-            pool_id=flow.pool_id,
-            client=flow.client,
-            now=ctx.now(),
-        )
+    # Without rotation a refresh writes nothing: a reader, no row lock, so concurrent refreshes
+    # (and the RSA work inside) never wait on each other.
+    with ctx.store.reader() as tx:
+        family = read_refresh_token(tx, keyring_for(ctx.keys), token, pool_id=flow.pool_id,
+                                    client=flow.client, now=ctx.now(), lock=False)
         user = tx.users.get(flow.pool_id, family["username_key"])
         if user is None or user["Attributes"].get("sub") != family["sub"]:
             # Deleted (perhaps re-created under the same name): not the family's user.
@@ -474,15 +475,9 @@ async def _refresh(flow: Flow, params: dict[str, str]) -> Response:
         if not user["Enabled"]:
             raise NotAuthorized(signin.DISABLED)
         result = issue(
-            tx,
-            keyring_for(ctx.keys),
-            issuer=ctx.settings.issuer(flow.pool_id, ctx.region),
-            pool_id=flow.pool_id,
-            client=flow.client,
-            user=user,
-            now=ctx.now(),
-            family=family,
-            refresh=False,
+            tx, keyring_for(ctx.keys),
+            issuer=ctx.settings.issuer(flow.pool_id, ctx.region), pool_id=flow.pool_id,
+            client=flow.client, user=user, now=ctx.now(), family=family, refresh=False,
         )
     return {"ChallengeParameters": {}, "AuthenticationResult": result}
 

@@ -166,6 +166,16 @@ def public_client(tx: Tx, client_id: str) -> tuple[dict[str, Any], dict[str, Any
     return pool, client
 
 
+def cached_public_client(store: Store, client_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """As ``public_client``, through the store's cached point reads (read-only results)."""
+    pool_id = store.pool_of_client(client_id)
+    client = store.get("client", pool_id, client_id) if pool_id else None
+    pool = store.describe_pool(pool_id) if pool_id else None
+    if client is None or pool is None:
+        raise ResourceNotFound(f"User pool client {client_id} does not exist.")
+    return pool, client
+
+
 def secret_hash(secret: str, username: str, client_id: str) -> str:
     digest = hmac.new(secret.encode(), (username + client_id).encode(), hashlib.sha256).digest()
     return base64.b64encode(digest).decode()

@@ -211,6 +211,10 @@ def _first_doc(rows: list[tuple[Any, ...]]) -> dict[str, Any] | None:
     return _load(rows[0][0]) if rows else None
 
 
+def _first_value(rows: list[tuple[Any, ...]]) -> Any:
+    return rows[0][0] if rows else None
+
+
 def _docs(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
     return [_load(row[0]) for row in rows]
 
@@ -251,6 +255,9 @@ _POOLS_AFTER = (
     )
     .order_by(user_pools.c.created_at, user_pools.c.id)
     .limit(bindparam("limit"))
+)
+_POOL_OF_CLIENT = select(pool_resources.c.pool_id).where(
+    pool_resources.c.kind == "client", pool_resources.c.key == bindparam("key")
 )
 _POOL_EXISTS = select(user_pools.c.id).where(user_pools.c.id == bindparam("id"))
 _RESOURCE = select(pool_resources.c.doc).where(
@@ -303,6 +310,10 @@ class Store:
         """As ``Tx.get``, without a transaction. Read-only: the result may be shared."""
         params = {"pool_id": pool_id, "kind": kind, "key": key}
         return self.point.cached(_RESOURCE, params, _first_doc)
+
+    def pool_of_client(self, client_id: str) -> str | None:
+        """The pool holding app client ``client_id`` (cached like ``get``)."""
+        return self.point.cached(_POOL_OF_CLIENT, {"key": client_id}, _first_value)
 
     def pool_exists(self, pool_id: str) -> bool:
         return bool(self.point.rows(_POOL_EXISTS, {"id": pool_id}))

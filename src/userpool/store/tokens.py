@@ -9,13 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from userpool.store.errors import Duplicate
 from userpool.store.tables import signing_keys, token_families
 
 _FAMILY_COLUMNS = tuple(c.name for c in token_families.columns)
+# Built once: the refresh path reads a family per request.
+_FAMILY = select(token_families).where(token_families.c.origin_jti == bindparam("origin_jti"))
+_FAMILY_FOR_UPDATE = _FAMILY.with_for_update()
 
 
 class TokenRows:
@@ -80,10 +83,8 @@ class TokenRows:
     def get_family(
         self, origin_jti: str, *, for_update: bool = False
     ) -> dict[str, Any] | None:
-        stmt = select(token_families).where(token_families.c.origin_jti == origin_jti)
-        if for_update:
-            stmt = stmt.with_for_update()
-        row = self.conn.execute(stmt).first()
+        stmt = _FAMILY_FOR_UPDATE if for_update else _FAMILY
+        row = self.conn.execute(stmt, {"origin_jti": origin_jti}).first()
         return None if row is None else dict(row._mapping)
 
     def update_family(self, origin_jti: str, **values: Any) -> None:

@@ -57,6 +57,15 @@ _USER_COLUMNS = [column.name for column in users.columns]
 _USER_BY_KEY = select(users).where(
     users.c.pool_id == bindparam("pool_id"), users.c.username_key == bindparam("key")
 )
+_USER_BY_KEY_FOR_UPDATE = _USER_BY_KEY.with_for_update()
+_GROUPS_OF = (
+    select(group_members.c.group_name)
+    .where(
+        group_members.c.pool_id == bindparam("pool_id"),
+        group_members.c.username_key == bindparam("key"),
+    )
+    .order_by(group_members.c.group_name)
+)
 _USER_BY_SUB = select(users).where(
     users.c.pool_id == bindparam("pool_id"), users.c.sub == bindparam("sub")
 )
@@ -106,10 +115,8 @@ class UserRows:
 
     # -- users ----------------------------------------------------------------------------------
     def get(self, pool_id: str, key: str, *, for_update: bool = False) -> dict[str, Any] | None:
-        stmt = select(users).where(users.c.pool_id == pool_id, users.c.username_key == key)
-        if for_update:
-            stmt = stmt.with_for_update()
-        row = self.conn.execute(stmt).first()
+        stmt = _USER_BY_KEY_FOR_UPDATE if for_update else _USER_BY_KEY
+        row = self.conn.execute(stmt, {"pool_id": pool_id, "key": key}).first()
         return None if row is None else _from_row(row)
 
     def get_by_sub(self, pool_id: str, sub: str) -> dict[str, Any] | None:
@@ -300,6 +307,9 @@ class UserRows:
     def groups_of(
         self, pool_id: str, key: str, after: str | None = None, limit: int | None = None
     ) -> list[str]:
+        if after is None and limit is None:  # the token path: a prebuilt statement
+            rows = self.conn.execute(_GROUPS_OF, {"pool_id": pool_id, "key": key})
+            return [row[0] for row in rows]
         stmt = select(group_members.c.group_name).where(
             group_members.c.pool_id == pool_id, group_members.c.username_key == key
         )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
@@ -130,6 +131,13 @@ def _decrypt(keys: PoolKeys, token: str) -> tuple[dict[str, Any], str] | None:
     return None
 
 
+# Decrypting a refresh token is an RSA private-key operation (as costly as signing a token):
+# remember what this process decrypted. Safe, because the token's claims never change and the
+# family row stays the authority on whether it may still be used.
+_DECODED: dict[tuple[str, str], dict[str, Any]] = {}
+_DECODED_LIMIT = 10_000
+
+
 def decode_refresh_token(
     tx: Tx, keyring: Keyring, token: Any, *, pool_id: str
 ) -> dict[str, Any] | None:
@@ -137,6 +145,18 @@ def decode_refresh_token(
     ``client_id``, ``iss``, ``iat``, ``exp``), or None when it is not one. No family checks."""
     if not isinstance(token, str) or token.count(".") != 4:
         return None
+    cache_key = (pool_id, hashlib.sha256(token.encode()).hexdigest())
+    if cache_key in _DECODED:
+        return _DECODED[cache_key]
+    claims = _decode(tx, keyring, token, pool_id)
+    if claims is not None:
+        if len(_DECODED) >= _DECODED_LIMIT:
+            _DECODED.clear()
+        _DECODED[cache_key] = claims
+    return claims
+
+
+def _decode(tx: Tx, keyring: Keyring, token: str, pool_id: str) -> dict[str, Any] | None:
     keys = keyring.find(tx, pool_id)
     if keys is None:
         return None
@@ -163,8 +183,10 @@ def read_refresh_token(
     pool_id: str,
     client: dict[str, Any],
     now: float,
+    lock: bool = True,
 ) -> dict[str, Any]:
-    """The token family of a usable refresh token (row locked for update), with the presented
+    """The token family of a usable refresh token (row locked for update unless ``lock`` is
+    false: a refresh without rotation writes nothing), with the presented
     jti as ``presented_jti``; pass it to ``issue(..., family=...)``. Errors: not a refresh token
     of this pool and client → NotAuthorized "Invalid Refresh Token"; revoked → "Refresh Token has
     been revoked"; expired → "Refresh Token has expired"; a token that rotation replaced (after
@@ -173,7 +195,7 @@ def read_refresh_token(
     claims = decode_refresh_token(tx, keyring, token, pool_id=pool_id)
     if claims is None:
         raise NotAuthorized(INVALID_REFRESH)
-    family = tx.tokens.get_family(claims["origin_jti"], for_update=True)
+    family = tx.tokens.get_family(claims["origin_jti"], for_update=lock)
     if (
         family is None
         or family["pool_id"] != pool_id
