@@ -168,12 +168,10 @@ def public_client(tx: Tx, client_id: str) -> tuple[dict[str, Any], dict[str, Any
 
 def cached_public_client(store: Store, client_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """As ``public_client``, through the store's cached point reads (read-only results)."""
-    pool_id = store.pool_of_client(client_id)
-    client = store.get("client", pool_id, client_id) if pool_id else None
-    pool = store.describe_pool(pool_id) if pool_id else None
-    if client is None or pool is None:
+    found = store.client_and_pool(client_id)
+    if found is None:
         raise ResourceNotFound(f"User pool client {client_id} does not exist.")
-    return pool, client
+    return found
 
 
 def secret_hash(secret: str, username: str, client_id: str) -> str:

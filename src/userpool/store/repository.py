@@ -211,6 +211,17 @@ def _first_doc(rows: list[tuple[Any, ...]]) -> dict[str, Any] | None:
     return _load(rows[0][0]) if rows else None
 
 
+def _client_and_pool(
+    rows: list[tuple[Any, ...]],
+) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    if not rows:
+        return None
+    client_doc, *pool_part = rows[0]
+    pool = _pool_view([tuple(pool_part)])
+    assert pool is not None
+    return pool, _load(client_doc)
+
+
 def _first_value(rows: list[tuple[Any, ...]]) -> Any:
     return rows[0][0] if rows else None
 
@@ -256,8 +267,16 @@ _POOLS_AFTER = (
     .order_by(user_pools.c.created_at, user_pools.c.id)
     .limit(bindparam("limit"))
 )
-_POOL_OF_CLIENT = select(pool_resources.c.pool_id).where(
-    pool_resources.c.kind == "client", pool_resources.c.key == bindparam("key")
+_CLIENT_AND_POOL = (
+    select(
+        pool_resources.c.doc,
+        user_pools.c.doc,
+        user_pools.c.user_count,
+        _domain_of("prefix"),
+        _domain_of("custom"),
+    )
+    .join(user_pools, user_pools.c.id == pool_resources.c.pool_id)
+    .where(pool_resources.c.kind == "client", pool_resources.c.key == bindparam("key"))
 )
 _POOL_EXISTS = select(user_pools.c.id).where(user_pools.c.id == bindparam("id"))
 _RESOURCE = select(pool_resources.c.doc).where(
@@ -311,9 +330,12 @@ class Store:
         params = {"pool_id": pool_id, "kind": kind, "key": key}
         return self.point.cached(_RESOURCE, params, _first_doc)
 
-    def pool_of_client(self, client_id: str) -> str | None:
-        """The pool holding app client ``client_id`` (cached like ``get``)."""
-        return self.point.cached(_POOL_OF_CLIENT, {"key": client_id}, _first_value)
+    def client_and_pool(
+        self, client_id: str
+    ) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """(pool as ``describe_pool`` returns it, client) of an app client named only by its
+        id — one statement (the public operations' hot path). Read-only results."""
+        return self.point.cached(_CLIENT_AND_POOL, {"key": client_id}, _client_and_pool)
 
     def pool_exists(self, pool_id: str) -> bool:
         return bool(self.point.rows(_POOL_EXISTS, {"id": pool_id}))
