@@ -233,8 +233,14 @@ async def _initiate(ctx: Context, req: Request, *, admin: bool) -> Response:
     if flow_name in ADMIN_ONLY_FLOWS and not admin:
         raise InvalidParameter("Initiate Auth method not supported.")
     signin.check_flow_allowed(client, flow_name)
-    flow = Flow(ctx, pool, client, admin=admin, metadata=req.get("ClientMetadata"),
-                context_data=req.get("UserContextData") or req.get("ContextData"))
+    flow = Flow(
+        ctx,
+        pool,
+        client,
+        admin=admin,
+        metadata=req.get("ClientMetadata"),
+        context_data=req.get("UserContextData") or req.get("ContextData"),
+    )
     starter = FLOW_STARTERS.get(flow_name)
     if starter is not None:
         return await starter(flow, params, req.get("Session"))
@@ -430,8 +436,14 @@ async def _respond(ctx: Context, req: Request, *, admin: bool) -> Response:
     username = responses.get("USERNAME")
     if not username:
         raise InvalidParameter("Missing required parameter USERNAME")
-    flow = Flow(ctx, pool, client, admin=admin, metadata=req.get("ClientMetadata"),
-                context_data=req.get("UserContextData") or req.get("ContextData"))
+    flow = Flow(
+        ctx,
+        pool,
+        client,
+        admin=admin,
+        metadata=req.get("ClientMetadata"),
+        context_data=req.get("UserContextData") or req.get("ContextData"),
+    )
     if name in SECRET_BLOCK_CHALLENGES:
         token = responses.get("PASSWORD_CLAIM_SECRET_BLOCK") or ""
         try:
@@ -462,23 +474,36 @@ async def _refresh(flow: Flow, params: dict[str, str]) -> Response:
         raise InvalidParameter(
             "Refresh token rotation is enabled for this client: use GetTokensFromRefreshToken."
         )
-    # Without rotation a refresh writes nothing: a reader, no row lock, so concurrent refreshes
-    # (and the RSA work inside) never wait on each other.
-    with ctx.store.reader() as tx:
-        family = read_refresh_token(tx, keyring_for(ctx.keys), token, pool_id=flow.pool_id,
-                                    client=flow.client, now=ctx.now(), lock=False)
-        user = tx.users.get(flow.pool_id, family["username_key"])
-        if user is None or user["Attributes"].get("sub") != family["sub"]:
-            # Deleted (perhaps re-created under the same name): not the family's user.
-            raise UserNotFound(USER_NOT_FOUND)
-        check_secret_hash(flow.client, user["Username"], params.get("SECRET_HASH"))
-        if not user["Enabled"]:
-            raise NotAuthorized(signin.DISABLED)
-        result = issue(
-            tx, keyring_for(ctx.keys),
-            issuer=ctx.settings.issuer(flow.pool_id, ctx.region), pool_id=flow.pool_id,
-            client=flow.client, user=user, now=ctx.now(), family=family, refresh=False,
-        )
+    # Without rotation a refresh writes nothing: read-only single statements (no transaction,
+    # no row lock), so concurrent refreshes — and the RSA work — never wait on each other.
+    tx: Any = ctx.store.snapshot()
+    family = read_refresh_token(
+        tx,
+        keyring_for(ctx.keys),
+        token,
+        pool_id=flow.pool_id,
+        client=flow.client,
+        now=ctx.now(),
+        lock=False,
+    )
+    user = tx.users.get(flow.pool_id, family["username_key"])
+    if user is None or user["Attributes"].get("sub") != family["sub"]:
+        # Deleted (perhaps re-created under the same name): not the family's user.
+        raise UserNotFound(USER_NOT_FOUND)
+    check_secret_hash(flow.client, user["Username"], params.get("SECRET_HASH"))
+    if not user["Enabled"]:
+        raise NotAuthorized(signin.DISABLED)
+    result = issue(
+        tx,
+        keyring_for(ctx.keys),
+        issuer=ctx.settings.issuer(flow.pool_id, ctx.region),
+        pool_id=flow.pool_id,
+        client=flow.client,
+        user=user,
+        now=ctx.now(),
+        family=family,
+        refresh=False,
+    )
     return {"ChallengeParameters": {}, "AuthenticationResult": result}
 
 

@@ -29,6 +29,7 @@ from userpool.store.engine import is_sqlite
 from userpool.store.errors import Duplicate
 from userpool.store.point import PointReader
 from userpool.store.sessions import SessionRows
+from userpool.store.snapshot import Snapshot
 from userpool.store.tables import domains, metadata, pool_resources, user_pools
 from userpool.store.tokens import TokenRows
 from userpool.store.users import UserReads, UserRows
@@ -336,6 +337,10 @@ class Store:
         """(pool as ``describe_pool`` returns it, client) of an app client named only by its
         id — one statement (the public operations' hot path). Read-only results."""
         return self.point.cached(_CLIENT_AND_POOL, {"key": client_id}, _client_and_pool)
+
+    def snapshot(self) -> Snapshot:
+        """Read-only lookups without a transaction (store/snapshot.py)."""
+        return Snapshot(self)
 
     def pool_exists(self, pool_id: str) -> bool:
         return bool(self.point.rows(_POOL_EXISTS, {"id": pool_id}))
