@@ -512,3 +512,37 @@ def test_sign_in_continues_on_another_process(db_url: str) -> None:
     finally:
         first.stop()
         second.stop()
+
+
+def test_refresh_carries_current_groups_and_attributes(
+    cognito: Any, server: Server, pool_id: str, app: dict[str, Any]
+) -> None:
+    """The refresh path reads family, user and groups in one statement: check what it read."""
+    name = confirmed_user(cognito, pool_id, attributes=[{"Name": "name", "Value": "Before"}])
+    first = password_sign_in(cognito, app, name)["AuthenticationResult"]
+    for group in ("zeta,team", "alpha"):  # a comma in a name must survive the aggregation
+        cognito.create_group(UserPoolId=pool_id, GroupName=group)
+        cognito.admin_add_user_to_group(UserPoolId=pool_id, Username=name, GroupName=group)
+    cognito.admin_update_user_attributes(
+        UserPoolId=pool_id, Username=name, UserAttributes=[{"Name": "name", "Value": "After"}]
+    )
+    refreshed = cognito.initiate_auth(
+        ClientId=app["ClientId"],
+        AuthFlow="REFRESH_TOKEN_AUTH",
+        AuthParameters={"REFRESH_TOKEN": first["RefreshToken"]},
+    )["AuthenticationResult"]
+    keys = jwks(server, pool_id)
+    id_claims = verify(refreshed["IdToken"], keys, issuer=issuer(server, pool_id),
+                       token_use="id", audience=app["ClientId"])
+    access = verify(refreshed["AccessToken"], keys, issuer=issuer(server, pool_id),
+                    token_use="access")
+    assert id_claims["cognito:groups"] == access["cognito:groups"] == ["alpha", "zeta,team"]
+    assert id_claims["name"] == "After"
+    cognito.admin_delete_user(UserPoolId=pool_id, Username=name)
+    with pytest.raises(ClientError) as err:
+        cognito.initiate_auth(
+            ClientId=app["ClientId"],
+            AuthFlow="REFRESH_TOKEN_AUTH",
+            AuthParameters={"REFRESH_TOKEN": first["RefreshToken"]},
+        )
+    assert err.value.response["Error"]["Code"] in ("UserNotFoundException", "NotAuthorizedException")

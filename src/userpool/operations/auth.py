@@ -39,7 +39,7 @@ from userpool.operations.user_support import (
     remember_password,
     save_user,
 )
-from userpool.tokens import issue, keyring_for, read_refresh_token
+from userpool.tokens import decode_refresh_token, issue, keyring_for, read_refresh_token
 
 PASSWORD_FLOWS = ("USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH")
 REFRESH_FLOWS = ("REFRESH_TOKEN_AUTH", "REFRESH_TOKEN")
@@ -477,6 +477,9 @@ async def _refresh(flow: Flow, params: dict[str, str]) -> Response:
     # Without rotation a refresh writes nothing: read-only single statements (no transaction,
     # no row lock), so concurrent refreshes — and the RSA work — never wait on each other.
     tx: Any = ctx.store.snapshot()
+    claims = decode_refresh_token(tx, keyring_for(ctx.keys), token, pool_id=flow.pool_id)
+    if claims is not None:
+        tx.prefetch_family(claims["origin_jti"])  # family, user, groups: one round trip
     family = read_refresh_token(
         tx,
         keyring_for(ctx.keys),
