@@ -162,13 +162,12 @@ def test_region_comes_from_the_signature_scope(server: Server) -> None:
 
 
 NOT_YET = {  # valid requests to operations a later issue implements
-    "AdminInitiateAuth": {
-        "UserPoolId": "us-east-1_abc",
-        "ClientId": "abc",
-        "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
-    },
-    "GetUser": {"AccessToken": "token"},
     "StartWebAuthnRegistration": {"AccessToken": "token"},
+    "ListWebAuthnCredentials": {"AccessToken": "token"},
+    "AdminDisableProviderForUser": {
+        "UserPoolId": "us-east-1_abc",
+        "User": {"ProviderName": "Google", "ProviderAttributeValue": "123"},
+    },
 }
 
 
