@@ -443,7 +443,7 @@ def test_session_replayed(cognito: Any, pool_id: str, app: dict[str, Any]) -> No
     name, session = start_new_password(cognito, app, pool_id)
     assert "AuthenticationResult" in answer(cognito, app, name, session)
     assert rejected(answer, cognito=cognito, client=app, name=name, session=session) == (
-        "NotAuthorizedException", "Invalid session for the user.")
+        "NotAuthorizedException", "Invalid session for the user, session can only be used once.")
 
 
 def test_session_expired(
@@ -508,7 +508,7 @@ def test_sign_in_continues_on_another_process(db_url: str) -> None:
         assert refreshed["AuthenticationResult"]["IdToken"]
         # A session answered on one process is gone for the other.
         assert rejected(answer, cognito=a, client=client, name=name, session=session)[1] == (
-            "Invalid session for the user.")
+            "Invalid session for the user, session can only be used once.")
     finally:
         first.stop()
         second.stop()

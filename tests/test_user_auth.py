@@ -429,7 +429,9 @@ def test_auto_sign_in(cognito: Any, server: Server) -> None:
     user = cognito.get_user(AccessToken=done["AuthenticationResult"]["AccessToken"])
     assert user["Username"] == name
     assert rejected(auto, USERNAME=name) == (
-        "NotAuthorizedException", "Invalid session for the user.")  # once only
+        "NotAuthorizedException",
+        "Invalid session for the user, session can only be used once.",
+    )
 
 
 def test_auto_sign_in_needs_the_sign_up_session(cognito: Any, server: Server) -> None:

@@ -22,6 +22,7 @@ DISABLED = "User is disabled."
 LOCKED = "Password attempts exceeded"
 SESSION_EXPIRED = "Invalid session for the user, session is expired."
 SESSION_INVALID = "Invalid session for the user."
+SESSION_REPLAYED = "Invalid session for the user, session can only be used once."
 TEMPORARY_EXPIRED = "Temporary password has expired and must be reset by an administrator."
 
 # The ExplicitAuthFlows values (new and legacy) that let a client use each AuthFlow.

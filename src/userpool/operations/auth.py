@@ -132,6 +132,8 @@ class Flow:
     def take_session(self, token: str, name: str) -> dict[str, Any]:
         with self.ctx.store.transaction() as tx:
             state = tx.sessions.take(_hash(token))
+        if state is not None and state.get("replayed"):
+            raise NotAuthorized(signin.SESSION_REPLAYED)
         if (
             state is None
             or state["pool_id"] != self.pool_id

@@ -55,7 +55,7 @@ def _setup_session(ctx: Context, token: str) -> tuple[Flow, dict[str, Any]]:
     """Take an MFA_SETUP session named by its token alone: (the flow it belongs to, its state)."""
     with ctx.store.transaction() as tx:
         state = tx.sessions.take(auth._hash(token))
-        if state is None:
+        if state is None or state.get("replayed"):
             raise NotAuthorized(SESSION_INVALID)
         pool = tx.get_pool(state["pool_id"])
         client = tx.get("client", state["pool_id"], state["client_id"])
