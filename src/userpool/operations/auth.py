@@ -28,6 +28,7 @@ from userpool.domain.errors import (
 )
 from userpool.operations import Context, Request, Response, operation
 from userpool.operations.auth_events import record_sign_in
+from userpool.operations.common import cached_pool
 from userpool.operations.user_support import (
     USER_NOT_FOUND,
     cached_public_client,
@@ -218,9 +219,7 @@ class Flow:
 def _pool_and_client(ctx: Context, req: Request, admin: bool) -> tuple[dict, dict]:
     """The pool and app client, through the store's cached point reads (the hot path)."""
     if admin:
-        pool = ctx.store.describe_pool(req["UserPoolId"])
-        if pool is None:
-            raise ResourceNotFound(f"User pool {req['UserPoolId']} does not exist.")
+        pool = cached_pool(ctx.store, req["UserPoolId"])
         client = ctx.store.get("client", pool["Id"], req["ClientId"])
         if client is None:
             raise ResourceNotFound(f"User pool client {req['ClientId']} does not exist.")

@@ -16,6 +16,15 @@ def require_pool(tx: Tx, pool_id: str, *, for_update: bool = False) -> dict[str,
     return pool
 
 
+def cached_pool(store: Store, pool_id: str) -> dict[str, Any]:
+    """``require_pool`` outside a transaction, through the store's cached point read (the hot
+    read paths). The result is shared: read-only."""
+    pool = store.describe_pool(pool_id)
+    if pool is None:
+        raise ResourceNotFound(f"User pool {pool_id} does not exist.")
+    return pool
+
+
 def require_client(tx: Tx, pool_id: str, client_id: str) -> dict[str, Any]:
     client = tx.get("client", pool_id, client_id)
     if client is None:

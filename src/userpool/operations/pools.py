@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from userpool.domain import ids, pagination, pools
-from userpool.domain.errors import InvalidParameter, ResourceNotFound
+from userpool.domain.errors import InvalidParameter
 from userpool.operations import Context, Request, Response, operation
-from userpool.operations.common import require_pool
+from userpool.operations.common import cached_pool, require_pool
 from userpool.store import Duplicate
 
 
@@ -43,9 +43,7 @@ def create_user_pool(ctx: Context, req: Request) -> Response:
 
 @operation("DescribeUserPool")
 def describe_user_pool(ctx: Context, req: Request) -> Response:
-    pool = ctx.store.describe_pool(req["UserPoolId"])
-    if pool is None:
-        raise ResourceNotFound(f"User pool {req['UserPoolId']} does not exist.")
+    pool = cached_pool(ctx.store, req["UserPoolId"])
     return {"UserPool": describe(pool)}
 
 

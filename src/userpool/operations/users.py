@@ -9,12 +9,11 @@ from userpool.domain import attributes, codes, passwords, users
 from userpool.domain.errors import (
     InvalidParameter,
     NotAuthorized,
-    ResourceNotFound,
     UnsupportedUserState,
     UserNotFound,
 )
 from userpool.operations import Context, Request, Response, operation
-from userpool.operations.common import require_pool
+from userpool.operations.common import cached_pool, require_pool
 from userpool.operations.delivery import (
     EMAIL,
     SMS,
@@ -134,9 +133,7 @@ async def _resend_invitation(
 
 @operation("AdminGetUser")
 def admin_get_user(ctx: Context, req: Request) -> Response:
-    pool = ctx.store.describe_pool(req["UserPoolId"])  # cached read: the hot path
-    if pool is None:
-        raise ResourceNotFound(f"User pool {req['UserPoolId']} does not exist.")
+    pool = cached_pool(ctx.store, req["UserPoolId"])
     user = find_user(None, pool, req["Username"], store=ctx.store)
     if user is None:
         raise UserNotFound(USER_NOT_FOUND)

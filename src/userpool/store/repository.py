@@ -223,10 +223,6 @@ def _client_and_pool(
     return pool, _load(client_doc)
 
 
-def _first_value(rows: list[tuple[Any, ...]]) -> Any:
-    return rows[0][0] if rows else None
-
-
 def _docs(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
     return [_load(row[0]) for row in rows]
 
