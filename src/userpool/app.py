@@ -24,6 +24,8 @@ from userpool.protocol import cors
 from userpool.protocol.endpoint import Endpoint, Receive, Scope, Send
 from userpool.store import Store
 from userpool.store.engine import make_engine
+from userpool.triggers.invoke_api import invoke_endpoint
+from userpool.triggers.invoker import Invoker
 from userpool.web import uploads
 from userpool.web.confirm import confirm_user_page
 from userpool.web.outbox import messages_page
@@ -47,6 +49,7 @@ def build_app(settings: Settings) -> ASGIApp:
         sns_endpoint_url=settings.sns_endpoint,
         sns_region=settings.region,
     )
+    triggers = Invoker(settings)
     endpoint = Endpoint(
         store,
         settings,
@@ -54,6 +57,7 @@ def build_app(settings: Settings) -> ASGIApp:
         keys=load_server_key(settings.db, settings.server_key, create=False),
         kdf=PasswordKdf(settings.kdf_memory_kib, settings.kdf_time_cost, settings.kdf_parallelism),
         postman=Postman(store, email, sms),
+        triggers=triggers,
     )
 
     async def health(_request: Request) -> Response:
@@ -81,6 +85,7 @@ def build_app(settings: Settings) -> ASGIApp:
         await import_runner.startup(store)  # resume import jobs a dead process left behind
         yield
         await import_runner.shutdown(store)
+        await triggers.close()
         store.dispose()
 
     routes = [
@@ -100,6 +105,15 @@ def build_app(settings: Settings) -> ASGIApp:
             methods=["GET"],
         ),
     ]
+    if triggers.runtime is not None:  # the built-in runtime also serves the Lambda Invoke API
+        routes.insert(
+            0,
+            Route(
+                "/2015-03-31/functions/{name}/invocations",
+                invoke_endpoint(triggers.runtime),
+                methods=["POST"],
+            ),
+        )
     pages = Starlette(
         routes=routes,
         lifespan=lifespan,
@@ -108,6 +122,7 @@ def build_app(settings: Settings) -> ASGIApp:
     pages.state.store = store
     pages.state.settings = settings
     pages.state.keys = endpoint.keys
+    pages.state.triggers = triggers
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         """``POST /`` (every API operation) goes straight to the endpoint; the rest is routed."""

@@ -70,6 +70,9 @@ def main() -> None:
 @click.option("--sns-endpoint", help="SNS API endpoint (--sms-sender sns).")
 @click.option("--kdf-memory-kib", type=int, help="argon2id memory (default 19456 KiB).")
 @click.option("--kdf-time-cost", type=int, help="argon2id passes (default 2).")
+@click.option("--functions", help="Folder of Lambda handlers run by the built-in runtime.")
+@click.option("--lambda-endpoint", help="Lambda Invoke API for other functions (AWS, SAM local).")
+@click.option("--kms-endpoint", help="KMS endpoint for the custom sender triggers.")
 def serve(config_file: str | None, **flags: Any) -> None:
     """Serve the cognito-idp API."""
     settings = config.load(flags, config_file)

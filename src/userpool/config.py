@@ -42,6 +42,15 @@ class Settings:
     sms_sender: str = "log"
     sms_webhook_url: str | None = None
     sns_endpoint: str | None = None
+    # Lambda triggers (docs/triggers.md). ``functions``: a folder of handler folders run by the
+    # built-in runtime (and served as the Lambda Invoke API); ``lambda_endpoint``: an Invoke API
+    # to call for functions not in that folder (AWS Lambda, LocalStack, SAM local).
+    functions: str | None = None
+    lambda_endpoint: str | None = None
+    trigger_timeout: float = 5.0  # seconds per attempt (AWS: 5, fixed)
+    trigger_attempts: int = 3  # attempts on timeout (AWS: 3)
+    # KMS endpoint for CustomEmailSender / CustomSMSSender encryption (AWS's KMS when unset).
+    kms_endpoint: str | None = None
     # Access key -> secret. Filled from ``credentials`` (file) or USERPOOL_CREDENTIALS (pairs).
     credential_pairs: dict[str, str] = field(default_factory=dict, repr=False)
 
@@ -85,6 +94,8 @@ def _coerce(name: str, value: Any) -> Any:
     kind = {f.name: f.type for f in dataclasses.fields(Settings)}[name]
     if kind == "int":
         return int(value)
+    if kind == "float":
+        return float(value)
     if kind == "bool":
         return value if isinstance(value, bool) else str(value).lower() in {"1", "true", "yes"}
     return str(value)

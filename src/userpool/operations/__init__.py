@@ -44,6 +44,7 @@ MODULES = (
     "list_users",
     "imports",
     "auth",
+    "custom_auth",  # wraps auth's PASSWORD_VERIFIER (SRP as custom auth's first step)
     "user_auth",  # before "mfa": mfa_flow wraps the EMAIL_OTP handler registered here
     "mfa",
     "self_service",
@@ -66,6 +67,8 @@ class Context:
     keys: ServerKey | None = None
     kdf: PasswordKdf | None = None
     postman: Any = None  # operations.delivery.Postman: outbox + email/SMS senders
+    triggers: Any = None  # triggers.invoker.Invoker: runs the pools' Lambda triggers
+    user_agent: str = ""  # the caller's User-Agent (a trigger event's callerContext)
 
     def now(self) -> float:
         """The request's timestamp, epoch seconds with milliseconds (as AWS returns them)."""

@@ -29,6 +29,8 @@ from userpool.domain.errors import (
 from userpool.operations import Context, Request, Response, operation
 from userpool.operations.auth_events import record_sign_in
 from userpool.operations.common import cached_pool
+from userpool.operations.migration import migrate_user
+from userpool.operations.pretoken_trigger import token_hook
 from userpool.operations.user_support import (
     USER_NOT_FOUND,
     cached_public_client,
@@ -40,6 +42,7 @@ from userpool.operations.user_support import (
     remember_password,
     save_user,
 )
+from userpool.operations.user_triggers import post_authentication, pre_authentication
 from userpool.tokens import decode_refresh_token, issue, keyring_for, read_refresh_token
 
 PASSWORD_FLOWS = ("USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH")
@@ -92,6 +95,7 @@ class Flow:
     ) -> None:
         self.ctx, self.pool, self.client, self.admin = ctx, pool, client, admin
         self.metadata = metadata or {}
+        self.responding = False  # a RespondToAuthChallenge (whose ClientMetadata triggers see)
         # The request's UserContextData / (admin) ContextData: recorded with auth events.
         self.context_data = context_data or {}
 
@@ -173,7 +177,8 @@ class Flow:
             answer = await step(self, user, state)
             if answer is not None:
                 return answer
-        return self.tokens(user, device_key=state.get("device_key"))
+        source = "NewPasswordChallenge" if state.get("new_password") else "Authentication"
+        return await self.tokens(user, device_key=state.get("device_key"), source=source)
 
     def new_password_challenge(self, user: dict[str, Any], state: dict[str, Any]) -> Response:
         attrs = {k: v for k, v in user["Attributes"].items() if k not in ("sub",)}
@@ -192,8 +197,20 @@ class Flow:
             {"device_key": state.get("device_key")},
         )
 
-    def tokens(self, user: dict[str, Any], *, device_key: str | None = None) -> Response:
+    async def tokens(
+        self, user: dict[str, Any], *, device_key: str | None = None, source: str = "Authentication"
+    ) -> Response:
+        """Tokens for a finished sign-in: the pre token generation trigger
+        (``TokenGeneration_<source>``) first, the post authentication trigger last."""
         assert self.ctx.keys is not None
+        hook = await token_hook(
+            self.ctx,
+            self.pool,
+            self.client,
+            user,
+            source,
+            metadata=self.metadata if self.responding else None,
+        )
         with self.ctx.store.transaction() as tx:
             fresh = tx.users.get(self.pool_id, user["_Key"], for_update=True) or user
             if signin.record_success(fresh):
@@ -212,7 +229,18 @@ class Flow:
                 now=self.ctx.now(),
                 device_key=device_key,
                 new_device_metadata=new_device,
+                claims_hook=hook,
             )
+        await post_authentication(
+            self.ctx,
+            self.pool,
+            user=fresh,
+            client_id=self.client["ClientId"],
+            metadata=self.metadata if self.responding else None,
+            new_device_used=(
+                (new_device is not None) if self.pool.get("DeviceConfiguration") else None
+            ),
+        )
         return {"ChallengeParameters": {}, "AuthenticationResult": result}
 
 
@@ -254,9 +282,7 @@ async def _initiate(ctx: Context, req: Request, *, admin: bool) -> Response:
     if flow_name in PASSWORD_FLOWS:
         return await _password(flow, username, params)
     if flow_name == "USER_SRP_AUTH":
-        return _srp_start(flow, username, params)
-    if flow_name == "CUSTOM_AUTH":
-        raise InvalidParameter("Custom auth lambda trigger is not configured for the user pool.")
+        return await _srp_start(flow, username, params)
     raise InvalidParameter(f"{flow_name} is not supported by this server yet.")
 
 
@@ -268,12 +294,33 @@ async def _password(flow: Flow, username: str, params: dict[str, str]) -> Respon
         raise InvalidParameter("Missing required parameter PASSWORD")
     user = find_user(None, flow.pool, username, store=ctx.store)
     if user is None:
+        user = await migrate_user(
+            ctx,
+            flow.pool,
+            flow.client,
+            username,
+            password=password,
+            validation_data=flow.metadata,
+            metadata=flow.metadata if flow.admin else None,
+        )
+        if user is not None:
+            if user["UserStatus"] == users.RESET_REQUIRED:
+                _reset_required(flow)
+            await pre_authentication(
+                ctx, flow.pool, user=user, client_id=flow.client["ClientId"], metadata=flow.metadata
+            )
+            return await flow.after_first_factor(user, {"device_key": params.get("DEVICE_KEY")})
+    if user is None:
+        await _pre_auth_unknown(flow, username)
         await ctx.kdf.verify(None, password)  # same work as for a real user
         if prevents_existence_errors(flow.client):
             raise NotAuthorized(signin.INCORRECT)
         raise UserNotFound(USER_NOT_FOUND)
     if signin.locked(user, ctx.now()):
         raise NotAuthorized(signin.LOCKED)
+    await pre_authentication(
+        ctx, flow.pool, user=user, client_id=flow.client["ClientId"], metadata=flow.metadata
+    )
     if _needs_reset(user, "_PasswordHash"):
         await ctx.kdf.verify(None, password)  # same work as a password check
         _reset_required(flow)
@@ -281,6 +328,20 @@ async def _password(flow: Flow, username: str, params: dict[str, str]) -> Respon
         raise flow.fail_password(user)
     signin.check_state(user, ctx.now())
     return await flow.after_first_factor(user, {"device_key": params.get("DEVICE_KEY")})
+
+
+async def _pre_auth_unknown(flow: Flow, username: str) -> None:
+    """With PreventUserExistenceErrors, the pre authentication trigger also runs for an unknown
+    user, with ``userNotFound`` (§4.4)."""
+    if prevents_existence_errors(flow.client):
+        await pre_authentication(
+            flow.ctx,
+            flow.pool,
+            user={"Username": username, "Attributes": {}},
+            client_id=flow.client["ClientId"],
+            metadata=flow.metadata,
+            user_not_found=True,
+        )
 
 
 def _needs_reset(user: dict[str, Any], credential: str) -> bool:
@@ -296,7 +357,31 @@ def _reset_required(flow: Flow) -> None:
     raise PasswordResetRequired("Password reset required for the user")
 
 
-def _srp_start(flow: Flow, username: str, params: dict[str, str]) -> Response:
+async def _srp_start(flow: Flow, username: str, params: dict[str, str]) -> Response:
+    user = find_user(None, flow.pool, username, store=flow.ctx.store)
+    if user is None:
+        await _pre_auth_unknown(flow, username)
+    else:
+        await pre_authentication(
+            flow.ctx,
+            flow.pool,
+            user=user,
+            client_id=flow.client["ClientId"],
+            metadata=flow.metadata,
+        )
+    return srp_first_step(flow, user, username, params)
+
+
+def srp_first_step(
+    flow: Flow,
+    user: dict[str, Any] | None,
+    username: str,
+    params: dict[str, str],
+    *,
+    extra: dict[str, Any] | None = None,
+) -> Response:
+    """SRP's PASSWORD_VERIFIER challenge for ``user`` (None: unknown, simulated when
+    PreventUserExistenceErrors is on); ``extra`` is kept in the challenge's state."""
     ctx = flow.ctx
     assert ctx.keys is not None
     a_public = params.get("SRP_A")
@@ -304,7 +389,6 @@ def _srp_start(flow: Flow, username: str, params: dict[str, str]) -> Response:
         raise InvalidParameter("Missing required parameter SRP_A")
     if not srp.valid_public_a(a_public):
         raise NotAuthorized(signin.INCORRECT)
-    user = find_user(None, flow.pool, username, store=ctx.store)
     if user is not None and _needs_reset(user, "_Srp"):
         _reset_required(flow)
     if user is None or not user.get("_Srp"):
@@ -319,11 +403,13 @@ def _srp_start(flow: Flow, username: str, params: dict[str, str]) -> Response:
         )
         # PostgreSQL text can't hold NUL; a space can't start a username (model pattern).
         ghost = {"_Key": " " + username, "Username": internal}
-        return _verifier_challenge(flow, ghost, salt, verifier, a_public, params, ghost=True)
+        return _verifier_challenge(
+            flow, ghost, salt, verifier, a_public, params, ghost=True, extra=extra
+        )
     salt, verifier = ctx.keys.decrypt(
         user["_Srp"], context=f"{flow.pool_id}/{user['Username']}"
     ).split(":")
-    return _verifier_challenge(flow, user, salt, verifier, a_public, params)
+    return _verifier_challenge(flow, user, salt, verifier, a_public, params, extra=extra)
 
 
 def _verifier_challenge(
@@ -335,7 +421,9 @@ def _verifier_challenge(
     params: dict[str, str],
     *,
     ghost: bool = False,
+    extra: dict[str, Any] | None = None,
 ) -> Response:
+    """The PASSWORD_VERIFIER challenge; ``extra`` is kept in its state (custom auth's)."""
     b_secret, b_public = srp.server_challenge(verifier)
     secret_block = base64.b64encode(secrets.token_bytes(96)).decode()
     flow.open_session(
@@ -349,6 +437,7 @@ def _verifier_challenge(
             "ghost": ghost,
             "device_key": params.get("DEVICE_KEY"),
             "username": user["Username"],
+            **(extra or {}),
         },
         token=secret_block,
     )
@@ -369,6 +458,16 @@ def _verifier_challenge(
 async def _password_verifier(
     flow: Flow, state: dict[str, Any], responses: dict[str, str]
 ) -> Response:
+    user = check_password_claim(flow, state, responses)
+    device_key = responses.get("DEVICE_KEY") or state.get("device_key")
+    return await flow.after_first_factor(user, {"device_key": device_key})
+
+
+def check_password_claim(
+    flow: Flow, state: dict[str, Any], responses: dict[str, str]
+) -> dict[str, Any]:
+    """The user whose SRP password claim is right; raises NotAuthorizedException (a wrong
+    claim is recorded as a failed sign-in)."""
     ctx = flow.ctx
     username = state["username"]
     signature = responses.get("PASSWORD_CLAIM_SIGNATURE", "")
@@ -387,8 +486,7 @@ async def _password_verifier(
     if not good:
         raise flow.fail_password(user)
     signin.check_state(user, ctx.now())
-    device_key = responses.get("DEVICE_KEY") or state.get("device_key")
-    return await flow.after_first_factor(user, {"device_key": device_key})
+    return user
 
 
 @challenge("NEW_PASSWORD_REQUIRED")
@@ -424,7 +522,7 @@ async def _new_password(flow: Flow, state: dict[str, Any], responses: dict[str, 
         fresh["UserStatus"] = users.CONFIRMED
         fresh.pop("_TempPasswordExpiresAt", None)
         save_user(tx, flow.pool, fresh, now=ctx.now())
-    return await flow.after_first_factor(fresh, state)
+    return await flow.after_first_factor(fresh, {**state, "new_password": True})
 
 
 async def _respond(ctx: Context, req: Request, *, admin: bool) -> Response:
@@ -445,6 +543,7 @@ async def _respond(ctx: Context, req: Request, *, admin: bool) -> Response:
         metadata=req.get("ClientMetadata"),
         context_data=req.get("UserContextData") or req.get("ContextData"),
     )
+    flow.responding = True
     if name in SECRET_BLOCK_CHALLENGES:
         token = responses.get("PASSWORD_CLAIM_SECRET_BLOCK") or ""
         try:
@@ -497,6 +596,7 @@ async def _refresh(flow: Flow, params: dict[str, str]) -> Response:
     check_secret_hash(flow.client, user["Username"], params.get("SECRET_HASH"))
     if not user["Enabled"]:
         raise NotAuthorized(signin.DISABLED)
+    hook = await token_hook(ctx, flow.pool, flow.client, user, "RefreshTokens")
     result = issue(
         tx,
         keyring_for(ctx.keys),
@@ -507,6 +607,7 @@ async def _refresh(flow: Flow, params: dict[str, str]) -> Response:
         now=ctx.now(),
         family=family,
         refresh=False,
+        claims_hook=hook,
     )
     return {"ChallengeParameters": {}, "AuthenticationResult": result}
 

@@ -190,7 +190,7 @@ async def _device_verifier(
     user = flow.user_of(state)
     signin.check_state(user, ctx.now())
     if suppresses_mfa(flow.pool):
-        return flow.tokens(user, device_key=key)
+        return await flow.tokens(user, device_key=key, source="AuthenticateDevice")
     return await flow.after_first_factor(user, {"device_key": key, "device_verified": True})
 
 

@@ -39,6 +39,7 @@ from userpool.messaging.message import Message
 from userpool.operations import Response, auth
 from userpool.operations.auth import Flow, challenge
 from userpool.operations.delivery import EMAIL, SMS
+from userpool.operations.message_triggers import send_code_message
 from userpool.operations.user_support import save_user
 
 CODE_MISMATCH = "Invalid code or auth state for the user."
@@ -96,7 +97,15 @@ async def _code_challenge(
     attribute = "phone_number" if name == mfa.SMS_MFA else "email"
     target = {**user, "Attributes": {**user["Attributes"], attribute: to}} if to else user
     message = mfa_message(flow.pool, target, name, code)
-    await ctx.postman.send(message, ctx.now())
+    await send_code_message(
+        ctx,
+        flow.pool,
+        message,
+        user=user,
+        code=code,
+        client_id=flow.client["ClientId"],
+        metadata=flow.metadata,
+    )
     digest = ctx.keys.code_hash("mfa", flow.pool_id, user["_Key"], code)
     masked = masking.mask_phone(message.to) if name == mfa.SMS_MFA else masking.mask_email(
         message.to
@@ -160,7 +169,7 @@ async def finish(flow: Flow, user: dict[str, Any], state: dict[str, Any]) -> Res
         answer = await step(flow, user, state)
         if answer is not None:
             return answer
-    return flow.tokens(user, device_key=state.get("device_key"))
+    return await flow.tokens(user, device_key=state.get("device_key"))
 
 
 # -- the answers --------------------------------------------------------------------------------

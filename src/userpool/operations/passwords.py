@@ -10,6 +10,8 @@ from userpool.domain.errors import CodeMismatch, InvalidParameter, NotAuthorized
 from userpool.operations import Context, Request, Response, operation
 from userpool.operations.common import require_pool
 from userpool.operations.delivery import EMAIL, SMS, delivery_details, verification_message
+from userpool.operations.message_triggers import send_code_message
+from userpool.operations.migration import migrate_user
 from userpool.operations.signup import NOT_FOUND_FOR_CLIENT
 from userpool.operations.user_support import (
     check_code,
@@ -25,6 +27,7 @@ from userpool.operations.user_support import (
     require_user,
     save_user,
 )
+from userpool.operations.user_triggers import post_confirmation
 from userpool.store import Tx
 
 NO_CHANNEL = (
@@ -66,6 +69,8 @@ async def _send_reset_code(
     target: tuple[str, str],
     *,
     purpose: str,
+    client_id: str | None = None,
+    metadata: dict[str, str] | None = None,
 ) -> dict[str, str]:
     with ctx.store.transaction() as tx:
         code = issue_code(ctx, tx, pool["Id"], user, codes.RESET)
@@ -79,7 +84,9 @@ async def _send_reset_code(
         client_id=None,
         link_base=ctx.settings.public_base(ctx.region),
     )
-    await ctx.postman.send(message, ctx.now())
+    await send_code_message(
+        ctx, pool, message, user=user, code=code, client_id=client_id, metadata=metadata
+    )
     return delivery_details(*target)
 
 
@@ -98,6 +105,16 @@ async def forgot_password(ctx: Context, req: Request) -> Response:
         user = find_user(tx, pool, req["Username"])
     check_secret_hash(client, req["Username"], req.get("SecretHash"))
     hide = prevents_existence_errors(client)
+    if user is None:
+        user = await migrate_user(
+            ctx,
+            pool,
+            client,
+            req["Username"],
+            password=None,
+            validation_data=None,
+            metadata=req.get("ClientMetadata"),
+        )
     if user is None or not user["Enabled"]:
         if hide:
             return {"CodeDeliveryDetails": _simulated(pool)}
@@ -114,7 +131,15 @@ async def forgot_password(ctx: Context, req: Request) -> Response:
         if hide:
             return {"CodeDeliveryDetails": _simulated(pool)}
         raise InvalidParameter(NO_CHANNEL)
-    details = await _send_reset_code(ctx, pool, user, target, purpose="ForgotPassword")
+    details = await _send_reset_code(
+        ctx,
+        pool,
+        user,
+        target,
+        purpose="ForgotPassword",
+        client_id=client["ClientId"],
+        metadata=req.get("ClientMetadata"),
+    )
     return {"CodeDeliveryDetails": details}
 
 
@@ -136,8 +161,11 @@ async def confirm_forgot_password(ctx: Context, req: Request) -> Response:
     await check_history(ctx, pool, user, req["Password"])
     new = await credentials(ctx, pool["Id"], user["Username"], req["Password"])
 
+    installed: list[dict[str, Any]] = []
+
     def install(tx: Tx, _stored: dict[str, Any]) -> None:
         fresh = require_user(tx, pool, user["Username"], for_update=True)
+        installed.append(fresh)
         remember_password(pool, fresh, new)
         if fresh["UserStatus"] in (users.RESET_REQUIRED, users.FORCE_CHANGE_PASSWORD):
             fresh["UserStatus"] = users.CONFIRMED
@@ -146,6 +174,14 @@ async def confirm_forgot_password(ctx: Context, req: Request) -> Response:
 
     consume_code(
         ctx, pool["Id"], user["_Key"], codes.RESET, req["ConfirmationCode"], then=install
+    )
+    await post_confirmation(
+        ctx,
+        pool,
+        "PostConfirmation_ConfirmForgotPassword",
+        user=installed[0],
+        client_id=client["ClientId"],
+        metadata=req.get("ClientMetadata"),
     )
     return {}
 
@@ -187,5 +223,12 @@ async def admin_reset_user_password(ctx: Context, req: Request) -> Response:
         fresh = require_user(tx, pool, user["Username"], for_update=True)
         fresh["UserStatus"] = users.RESET_REQUIRED
         save_user(tx, pool, fresh, now=ctx.now())
-    await _send_reset_code(ctx, pool, fresh, target, purpose="AdminResetUserPassword")
+    await _send_reset_code(
+        ctx,
+        pool,
+        fresh,
+        target,
+        purpose="AdminResetUserPassword",
+        metadata=req.get("ClientMetadata"),
+    )
     return {}

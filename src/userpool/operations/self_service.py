@@ -40,6 +40,7 @@ from userpool.domain.errors import (
 from userpool.operations import Context, Request, Response, operation
 from userpool.operations.common import require_pool
 from userpool.operations.delivery import EMAIL, SMS, delivery_details, verification_message
+from userpool.operations.message_triggers import send_code_message
 from userpool.operations.user_support import (
     USER_NOT_FOUND,
     check_history,
@@ -201,13 +202,21 @@ async def update_user_attributes(ctx: Context, req: Request) -> Response:
         save_user(tx, pool, user, now=ctx.now())
     details = []
     for medium, destination, code in to_send:
-        await _send_code(ctx, who, medium, destination, code, purpose="UpdateUserAttribute")
+        await _send_code(
+            ctx, who, medium, destination, code, "UpdateUserAttribute", req.get("ClientMetadata")
+        )
         details.append(delivery_details(medium, destination))
     return {"CodeDeliveryDetailsList": details} if details else {}
 
 
 async def _send_code(
-    ctx: Context, who: Caller, medium: str, destination: str, code: str, *, purpose: str
+    ctx: Context,
+    who: Caller,
+    medium: str,
+    destination: str,
+    code: str,
+    purpose: str,
+    metadata: dict[str, str] | None,
 ) -> None:
     message = verification_message(
         who.pool,
@@ -219,7 +228,15 @@ async def _send_code(
         client_id=None,
         link_base=ctx.settings.public_base(ctx.region),
     )
-    await ctx.postman.send(message, ctx.now())
+    await send_code_message(
+        ctx,
+        who.pool,
+        message,
+        user=who.user,
+        code=code,
+        client_id=who.client["ClientId"],
+        metadata=metadata,
+    )
 
 
 def _verifiable(name: str) -> str:
@@ -244,7 +261,9 @@ async def get_user_attribute_verification_code(ctx: Context, req: Request) -> Re
             ctx, tx, who.pool_id, who.user, codes.VERIFY + name, {"value": destination}
         )
     medium = EMAIL if name == "email" else SMS
-    await _send_code(ctx, who, medium, destination, code, purpose="VerifyUserAttribute")
+    await _send_code(
+        ctx, who, medium, destination, code, "VerifyUserAttribute", req.get("ClientMetadata")
+    )
     return {"CodeDeliveryDetails": delivery_details(medium, destination)}
 
 

@@ -32,6 +32,8 @@ from userpool.domain.errors import (
 )
 from userpool.operations import Context, Request, Response, operation
 from userpool.operations.common import require_pool
+from userpool.operations.lambdas import has_trigger
+from userpool.operations.pretoken_trigger import token_hook
 from userpool.operations.self_service import caller
 from userpool.operations.user_support import USER_NOT_FOUND, public_client, require_user
 from userpool.tokens import (
@@ -115,7 +117,7 @@ def revoke_token(ctx: Context, req: Request) -> Response:
 
 # -- GetTokensFromRefreshToken ------------------------------------------------------------------
 @operation("GetTokensFromRefreshToken")
-def get_tokens_from_refresh_token(ctx: Context, req: Request) -> Response:
+async def get_tokens_from_refresh_token(ctx: Context, req: Request) -> Response:
     """New ID and access tokens; with the client's RefreshTokenRotation ENABLED also a new
     refresh token (the presented one stays usable for RetryGracePeriodSeconds, then its reuse is
     RefreshTokenReuseException). The ClientSecret is sent in plain (reference §3.7)."""
@@ -136,6 +138,23 @@ def get_tokens_from_refresh_token(ctx: Context, req: Request) -> Response:
         # exactly how such clients refresh.
         signin.check_flow_allowed(client, "REFRESH_TOKEN_AUTH")
     keyring = keyring_for(ctx.keys)
+    hook = None
+    if has_trigger(pool, "PreTokenGeneration"):  # fired before the transaction opens
+        with ctx.store.reader() as tx:
+            family = read_refresh_token(
+                tx,
+                keyring,
+                req["RefreshToken"],
+                pool_id=pool["Id"],
+                client=client,
+                now=ctx.now(),
+                lock=False,
+            )
+            user = tx.users.get(pool["Id"], family["username_key"])
+        if user is not None:
+            hook = await token_hook(
+                ctx, pool, client, user, "RefreshTokens", metadata=req.get("ClientMetadata")
+            )
     with ctx.store.transaction() as tx:
         family = read_refresh_token(
             tx, keyring, req["RefreshToken"], pool_id=pool["Id"], client=client, now=ctx.now()
@@ -156,5 +175,6 @@ def get_tokens_from_refresh_token(ctx: Context, req: Request) -> Response:
             family=family,
             refresh=rotating,
             device_key=req.get("DeviceKey"),
+            claims_hook=hook,
         )
     return {"AuthenticationResult": result}

@@ -5,10 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from userpool.domain import attributes, codes, passwords, users
-from userpool.domain.errors import CodeMismatch, InvalidParameter, NotAuthorized, UserNotFound
+from userpool.domain.errors import (
+    CodeMismatch,
+    InvalidParameter,
+    NotAuthorized,
+    UsernameExists,
+    UserNotFound,
+)
 from userpool.messaging.message import Message
 from userpool.operations import Context, Request, Response, operation
 from userpool.operations.delivery import EMAIL, SMS, delivery_details, verification_message
+from userpool.operations.lambdas import has_trigger
+from userpool.operations.message_triggers import send_code_message
 from userpool.operations.user_auth import confirm_session, sign_up_session
 from userpool.operations.user_support import (
     check_secret_hash,
@@ -20,26 +28,18 @@ from userpool.operations.user_support import (
     prevents_existence_errors,
     public_client,
     save_user,
+    sign_in_identity,
     username_key,
+)
+from userpool.operations.user_triggers import (
+    SignUpVerdict,
+    apply_sign_up_verdict,
+    post_confirmation,
+    pre_sign_up,
 )
 from userpool.store import Tx
 
 NOT_FOUND_FOR_CLIENT = "Username/client id combination not found."
-
-
-def sign_in_identity(
-    pool: dict[str, Any], username: str, given: list[dict[str, str]]
-) -> tuple[str, list[dict[str, str]]]:
-    """(internal username, attributes to validate). In UsernameAttributes pools the given name
-    is an email or phone number: it is that attribute's value (so a required ``email`` is
-    satisfied by the username), and the internal username is generated (sub-like)."""
-    attributes.check_username(pool, username)
-    kinds = pool.get("UsernameAttributes") or []
-    if not kinds:
-        return username, given
-    kind = "email" if "@" in username and "email" in kinds else "phone_number"
-    rest = [a for a in given if a.get("Name") != kind]
-    return users.generated_username(), [*rest, {"Name": kind, "Value": username}]
 
 
 def passwordless_sign_up(pool: dict[str, Any]) -> bool:
@@ -103,12 +103,28 @@ async def sign_up(ctx: Context, req: Request) -> Response:
         status=users.UNCONFIRMED,
         now=ctx.now(),
     )
+    verdict = SignUpVerdict()
+    if has_trigger(pool, "PreSignUp"):
+        with ctx.store.reader() as tx:  # a taken name fails before the trigger runs
+            if tx.users.get(pool["Id"], user["_Key"]) is not None:
+                raise UsernameExists("User already exists")
+        verdict = await pre_sign_up(
+            ctx,
+            pool,
+            "PreSignUp_SignUp",
+            user=user,
+            client_id=client["ClientId"],
+            validation_data=req.get("ValidationData"),
+            metadata=req.get("ClientMetadata"),
+        )
+        apply_sign_up_verdict(user, verdict, users.CONFIRMED)
     if not passwordless:
         user.update(await credentials(ctx, pool["Id"], username, password))
-    target = verification_target(pool, attrs)
+    target = None if verdict.confirm else verification_target(pool, attrs)
     code = None
     with ctx.store.transaction() as tx:
-        insert_user(tx, pool, user, force_alias=False)
+        # An auto-verified email or phone takes the alias from its holder (§4.4).
+        insert_user(tx, pool, user, force_alias=verdict.verify_email or verdict.verify_phone)
         if target is not None:
             code = issue_code(
                 ctx,
@@ -118,7 +134,16 @@ async def sign_up(ctx: Context, req: Request) -> Response:
                 codes.SIGN_UP,
                 {"attribute": "email" if target[0] == EMAIL else "phone_number"},
             )
-    response: Response = {"UserConfirmed": False, "UserSub": user["Attributes"]["sub"]}
+    response: Response = {"UserConfirmed": verdict.confirm, "UserSub": user["Attributes"]["sub"]}
+    if verdict.confirm:
+        await post_confirmation(
+            ctx,
+            pool,
+            "PostConfirmation_ConfirmSignUp",
+            user=user,
+            client_id=client["ClientId"],
+            metadata=req.get("ClientMetadata"),
+        )
     if target is not None and code is not None:
         message = code_message(
             ctx,
@@ -130,7 +155,16 @@ async def sign_up(ctx: Context, req: Request) -> Response:
             client_id=client["ClientId"],
         )
         try:
-            await ctx.postman.send(message, ctx.now())
+            await send_code_message(
+                ctx,
+                pool,
+                message,
+                user=user,
+                code=code,
+                client_id=client["ClientId"],
+                metadata=req.get("ClientMetadata"),
+                link_username=req["Username"],
+            )
         except Exception:
             with ctx.store.transaction() as tx:  # no half-created user
                 tx.users.delete(pool["Id"], user["_Key"])
@@ -143,24 +177,25 @@ async def sign_up(ctx: Context, req: Request) -> Response:
 
 
 @operation("ConfirmSignUp")
-def confirm_sign_up(ctx: Context, req: Request) -> Response:
+async def confirm_sign_up(ctx: Context, req: Request) -> Response:
     with ctx.store.reader() as tx:
         pool, client = public_client(tx, req["ClientId"])
     check_secret_hash(client, req["Username"], req.get("SecretHash"))
-    confirm_user(
+    await confirm_user(
         ctx,
         pool,
         client,
         req["Username"],
         req["ConfirmationCode"],
         force_alias=bool(req.get("ForceAliasCreation")),
+        metadata=req.get("ClientMetadata"),
     )
     # Automatic sign-in (user_auth): given SignUp's Session, a Session for InitiateAuth.
     session = confirm_session(ctx, pool, client, req["Username"], req.get("Session"))
     return {"Session": session} if session is not None else {}
 
 
-def confirm_user(
+async def confirm_user(
     ctx: Context,
     pool: dict[str, Any],
     client: dict[str, Any],
@@ -168,6 +203,7 @@ def confirm_user(
     code: str,
     *,
     force_alias: bool = False,
+    metadata: dict[str, str] | None = None,
 ) -> None:
     """ConfirmSignUp after the client (and its SECRET_HASH) is settled; also the confirmUser
     link page (web/confirm.py), which can't carry a SECRET_HASH."""
@@ -180,6 +216,7 @@ def confirm_user(
     if user["UserStatus"] != users.UNCONFIRMED:
         raise NotAuthorized(f"User cannot be confirmed. Current status is {user['UserStatus']}")
     username_of = user["Username"]
+    confirmed: list[dict[str, Any]] = []
 
     def confirm(tx: Tx, stored: dict[str, Any]) -> None:
         # In the code's own transaction: an AliasExistsException keeps the code usable, so the
@@ -193,8 +230,17 @@ def confirm_user(
         if attribute:
             fresh["Attributes"][f"{attribute}_verified"] = "true"
         save_user(tx, pool, fresh, force_alias=force_alias, now=ctx.now())
+        confirmed.append(fresh)
 
     consume_code(ctx, pool["Id"], user["_Key"], codes.SIGN_UP, code, then=confirm)
+    await post_confirmation(
+        ctx,
+        pool,
+        "PostConfirmation_ConfirmSignUp",
+        user=confirmed[0],
+        client_id=client["ClientId"],
+        metadata=metadata,
+    )
 
 
 @operation("ResendConfirmationCode")
@@ -234,7 +280,16 @@ async def resend_confirmation_code(ctx: Context, req: Request) -> Response:
         username=user["Username"],
         client_id=client["ClientId"],
     )
-    await ctx.postman.send(message, ctx.now())
+    await send_code_message(
+        ctx,
+        pool,
+        message,
+        user=user,
+        code=code,
+        client_id=client["ClientId"],
+        metadata=req.get("ClientMetadata"),
+        link_username=user["Username"],
+    )
     return {"CodeDeliveryDetails": delivery_details(*target)}
 
 

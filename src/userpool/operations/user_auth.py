@@ -59,6 +59,7 @@ from userpool.domain.errors import (
 )
 from userpool.operations import Context, Response, auth
 from userpool.operations.auth import Flow, challenge
+from userpool.operations.message_triggers import send_code_message
 from userpool.operations.user_support import (
     USER_NOT_FOUND,
     check_secret_hash,
@@ -218,7 +219,15 @@ async def _send_code(
         return flow.challenge(_ghost(doc["typed"]), name, params, doc)
     code = codes.new_code()
     message = mfa_message(flow.pool, user, mfa.SMS_MFA if name == SMS_OTP else mfa.EMAIL_OTP, code)
-    await ctx.postman.send(message, ctx.now())
+    await send_code_message(
+        ctx,
+        flow.pool,
+        message,
+        user=user,
+        code=code,
+        client_id=flow.client["ClientId"],
+        metadata=flow.metadata,
+    )
     params = {
         "CODE_DELIVERY_DELIVERY_MEDIUM": message.medium,
         "CODE_DELIVERY_DESTINATION": masking.mask_destination(_ATTRIBUTE[name], message.to),

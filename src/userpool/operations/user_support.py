@@ -10,7 +10,7 @@ import hmac
 from collections.abc import Callable
 from typing import Any
 
-from userpool.domain import codes, srp, user_filter, users
+from userpool.domain import attributes, codes, srp, user_filter, users
 from userpool.domain.errors import (
     AliasExists,
     CognitoError,
@@ -311,3 +311,18 @@ def remember_password(pool: dict[str, Any], user: dict[str, Any], new: dict[str,
     if size and user.get("_PasswordHash"):
         user["_History"] = [user["_PasswordHash"], *user.get("_History", [])][: size - 1 or 1]
     user.update(new)
+
+
+def sign_in_identity(
+    pool: dict[str, Any], username: str, given: list[dict[str, str]]
+) -> tuple[str, list[dict[str, str]]]:
+    """(internal username, attributes to validate). In UsernameAttributes pools the given name
+    is an email or phone number: it is that attribute's value (so a required ``email`` is
+    satisfied by the username), and the internal username is generated (sub-like)."""
+    attributes.check_username(pool, username)
+    kinds = pool.get("UsernameAttributes") or []
+    if not kinds:
+        return username, given
+    kind = "email" if "@" in username and "email" in kinds else "phone_number"
+    rest = [a for a in given if a.get("Name") != kind]
+    return users.generated_username(), [*rest, {"Name": kind, "Value": username}]

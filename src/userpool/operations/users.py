@@ -10,6 +10,7 @@ from userpool.domain.errors import (
     InvalidParameter,
     NotAuthorized,
     UnsupportedUserState,
+    UsernameExists,
     UserNotFound,
 )
 from userpool.operations import Context, Request, Response, operation
@@ -20,7 +21,8 @@ from userpool.operations.delivery import (
     invitation_message,
     verification_message,
 )
-from userpool.operations.signup import sign_in_identity
+from userpool.operations.lambdas import has_trigger
+from userpool.operations.message_triggers import send_code_message
 from userpool.operations.user_support import (
     USER_NOT_FOUND,
     credentials,
@@ -29,8 +31,10 @@ from userpool.operations.user_support import (
     issue_code,
     require_user,
     save_user,
+    sign_in_identity,
     username_key,
 )
+from userpool.operations.user_triggers import post_confirmation, pre_sign_up
 from userpool.tokens import sign_out
 
 DAY = 86400.0
@@ -80,6 +84,18 @@ async def admin_create_user(ctx: Context, req: Request) -> Response:
         now=ctx.now(),
     )
     user["_TempPasswordExpiresAt"] = ctx.now() + _temporary_validity_days(pool) * DAY
+    if has_trigger(pool, "PreSignUp"):
+        if existing is not None:  # a taken name fails before the trigger runs
+            raise UsernameExists("User account already exists")
+        await pre_sign_up(  # its answer's flags don't count here (§4.4)
+            ctx,
+            pool,
+            "PreSignUp_AdminCreateUser",
+            user=user,
+            client_id=None,
+            validation_data=req.get("ValidationData"),
+            metadata=req.get("ClientMetadata"),
+        )
     user.update(await credentials(ctx, pool["Id"], username, password))
     with ctx.store.transaction() as tx:
         insert_user(
@@ -105,7 +121,9 @@ async def _invite(
     display = req["Username"]
     for medium, destination in _invitation_targets(req, user["Attributes"]):
         message = invitation_message(pool, medium, destination, username=display, password=password)
-        await ctx.postman.send(message, ctx.now())
+        await send_code_message(
+            ctx, pool, message, user=user, code=password, metadata=req.get("ClientMetadata")
+        )
 
 
 async def _resend_invitation(
@@ -173,7 +191,7 @@ def admin_disable_user(ctx: Context, req: Request) -> Response:
 
 
 @operation("AdminConfirmSignUp")
-def admin_confirm_sign_up(ctx: Context, req: Request) -> Response:
+async def admin_confirm_sign_up(ctx: Context, req: Request) -> Response:
     with ctx.store.transaction() as tx:
         pool = require_pool(tx, req["UserPoolId"])
         user = require_user(tx, pool, req["Username"], for_update=True)
@@ -182,6 +200,14 @@ def admin_confirm_sign_up(ctx: Context, req: Request) -> Response:
         user["UserStatus"] = users.CONFIRMED
         tx.users.delete_code(pool["Id"], user["_Key"], codes.SIGN_UP)
         save_user(tx, pool, user, now=ctx.now())
+    await post_confirmation(
+        ctx,
+        pool,
+        "PostConfirmation_ConfirmSignUp",
+        user=user,
+        client_id=None,
+        metadata=req.get("ClientMetadata"),
+    )
     return {}
 
 
@@ -219,7 +245,9 @@ async def admin_update_user_attributes(ctx: Context, req: Request) -> Response:
             client_id=None,
             link_base=ctx.settings.public_base(ctx.region),
         )
-        await ctx.postman.send(message, ctx.now())
+        await send_code_message(
+            ctx, pool, message, user=user, code=code, metadata=req.get("ClientMetadata")
+        )
     return {}
 
 

@@ -86,11 +86,12 @@ class Endpoint:
         keys: ServerKey | None = None,
         kdf: PasswordKdf | None = None,
         postman: Any = None,
+        triggers: Any = None,
     ) -> None:
         self.store = store
         self.settings = settings
         self.registry = registry
-        self.keys, self.kdf, self.postman = keys, kdf, postman
+        self.keys, self.kdf, self.postman, self.triggers = keys, kdf, postman, triggers
         self.unauthenticated = model.unauthenticated_operations()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -153,6 +154,8 @@ class Endpoint:
             keys=self.keys,
             kdf=self.kdf,
             postman=self.postman,
+            triggers=self.triggers,
+            user_agent=headers.get("user-agent", ""),
         )
         result = handler(ctx, params)
         if inspect.isawaitable(result):

@@ -8,6 +8,7 @@ ConfirmSignUp does, without a SECRET_HASH (a link can't carry one), and answers 
 from __future__ import annotations
 
 import html
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -57,8 +58,12 @@ def request_of(params: dict[str, str]) -> dict[str, str]:
     return req
 
 
-def confirm_link(
-    store: Store, settings: Settings, keys: ServerKey | None, params: dict[str, str]
+async def confirm_link(
+    store: Store,
+    settings: Settings,
+    keys: ServerKey | None,
+    params: dict[str, str],
+    triggers: Any = None,
 ) -> None:
     """Confirm the user the link names, or raise the error ConfirmSignUp would."""
     req = request_of(params)
@@ -70,15 +75,18 @@ def confirm_link(
         region=ids.region_of(pool["Id"]),
         request_id=new_request_id(),
         keys=keys,
+        triggers=triggers,
     )
-    confirm_user(ctx, pool, client, req["Username"], req["ConfirmationCode"])
+    await confirm_user(ctx, pool, client, req["Username"], req["ConfirmationCode"])
 
 
 async def confirm_user_page(request: Request) -> Response:
     """``GET /confirmUser``: needs ``app.state.store``, ``.settings`` and ``.keys``."""
     state = request.app.state
     try:
-        confirm_link(state.store, state.settings, state.keys, dict(request.query_params))
+        await confirm_link(
+            state.store, state.settings, state.keys, dict(request.query_params), state.triggers
+        )
     except CognitoError as exc:
         return page(FAILED, exc.message, exc.status if exc.status < 500 else 500)
     return page(CONFIRMED)

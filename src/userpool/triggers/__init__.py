@@ -1,0 +1,1 @@
+"""Lambda triggers: invoking a pool's Lambda functions and what they need."""
