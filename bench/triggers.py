@@ -8,11 +8,12 @@
 Starts ``userpool serve --functions DIR`` on SQLite (a temporary directory), with two PreSignUp
 handlers written into DIR — ``handler.py`` (Python) and ``index.mjs`` (Node.js), each returning
 the event unchanged — and three pools: one without a trigger, one per handler. Then, per case,
-sends ``--requests`` SignUps one after another from one boto3 client (after ``--warmup`` that
-are not counted: the first call starts the handler's worker) and prints p50 / p99 / mean of
-each case, and the trigger's added latency (p50 and p99 of the case minus the baseline's).
-SignUp hashes a password (argon2id) in every case, so the difference is the trigger's cost:
-the event built and sent to a warm worker, the handler run, the answer parsed.
+sends ``--requests`` SignUps one after another from one boto3 client, round-robin over the
+cases (after ``--warmup`` rounds that are not counted: the first call starts a worker) and
+prints p50 / p99 / mean of each case, and the trigger's added latency (p50 and p99 of the
+case minus the baseline's). SignUp hashes a password (argon2id) in every case, so the
+difference is the trigger's cost: the event built and sent to a warm worker, the handler run,
+the answer parsed.
 """
 
 from __future__ import annotations
@@ -80,14 +81,18 @@ def pool_with(cognito: Any, function: str | None) -> str:
     return str(client["UserPoolClient"]["ClientId"])
 
 
-def measure(cognito: Any, client_id: str, requests: int, warmup: int) -> list[float]:
-    times = []
+def measure(
+    cognito: Any, clients: dict[str, str], requests: int, warmup: int
+) -> dict[str, list[float]]:
+    """Round-robin over the cases, so that whatever else the machine does weighs on all alike."""
+    times: dict[str, list[float]] = {case: [] for case in clients}
     for n in range(warmup + requests):
-        started = time.perf_counter()
-        cognito.sign_up(ClientId=client_id, Username=f"u{n}-{uuid.uuid4().hex[:8]}",
-                        Password=PASSWORD)
-        if n >= warmup:
-            times.append((time.perf_counter() - started) * 1000)
+        for case, client_id in clients.items():
+            started = time.perf_counter()
+            cognito.sign_up(ClientId=client_id, Username=f"u{n}-{uuid.uuid4().hex[:8]}",
+                            Password=PASSWORD)
+            if n >= warmup:
+                times[case].append((time.perf_counter() - started) * 1000)
     return times
 
 
@@ -121,14 +126,16 @@ def main(argv: list[str] | None = None) -> int:
                 aws_secret_access_key="bench",
                 config=Config(retries={"max_attempts": 1}),
             )
-            results: dict[str, Any] = {}
-            for case, function in (
-                ("no trigger", None),
-                ("Python handler", "bench-presignup-python"),
-                ("Node.js handler", "bench-presignup-node"),
-            ):
-                client_id = pool_with(cognito, function)
-                results[case] = summary(measure(cognito, client_id, args.requests, args.warmup))
+            clients = {
+                case: pool_with(cognito, function)
+                for case, function in (
+                    ("no trigger", None),
+                    ("Python handler", "bench-presignup-python"),
+                    ("Node.js handler", "bench-presignup-node"),
+                )
+            }
+            timings = measure(cognito, clients, args.requests, args.warmup)
+            results: dict[str, Any] = {case: summary(t) for case, t in timings.items()}
         finally:
             server.terminate()
             server.wait(timeout=15)
