@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
@@ -17,10 +17,11 @@ from starlette.types import ASGIApp
 from userpool import operations
 from userpool.config import Settings
 from userpool.crypto import PasswordKdf, load_server_key
+from userpool.domain.errors import CognitoError
 from userpool.imports import runner as import_runner
 from userpool.messaging.senders import senders_from_settings
 from userpool.operations.delivery import Postman
-from userpool.protocol import cors
+from userpool.protocol import cors, sigv4
 from userpool.protocol.endpoint import Endpoint, Receive, Scope, Send
 from userpool.store import Store
 from userpool.store.engine import make_engine
@@ -110,7 +111,7 @@ def build_app(settings: Settings) -> ASGIApp:
             0,
             Route(
                 "/2015-03-31/functions/{name}/invocations",
-                invoke_endpoint(triggers.runtime),
+                _signed(settings, invoke_endpoint(triggers.runtime)),
                 methods=["POST"],
             ),
         )
@@ -132,6 +133,37 @@ def build_app(settings: Settings) -> ASGIApp:
             await pages(scope, receive, send)
 
     return app
+
+
+def _signed(
+    settings: Settings, endpoint: Callable[[Request], Awaitable[Response]]
+) -> Callable[[Request], Awaitable[Response]]:
+    """The Invoke API runs code: with credentials configured it wants Lambda's SigV4 (signed
+    with one of those keys), as the cognito-idp API does."""
+    if settings.open_mode:
+        return endpoint
+
+    async def checked(request: Request) -> Response:
+        body = await request.body()
+        try:
+            sigv4.verify(
+                request.method,
+                request.scope.get("raw_path", b"/").decode("latin-1"),
+                request.scope.get("query_string", b"").decode("latin-1"),
+                request.headers,
+                body,
+                settings.credential_pairs,
+                service="lambda",
+            )
+        except CognitoError as exc:
+            return JSONResponse(
+                {"Type": "User", "message": exc.message},
+                exc.status,
+                headers={"x-amzn-ErrorType": exc.code},
+            )
+        return await endpoint(request)
+
+    return checked
 
 
 async def _http_error(_request: Request, exc: Exception) -> Response:

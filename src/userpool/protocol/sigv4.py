@@ -132,6 +132,7 @@ def verify(
     credentials: Mapping[str, str] | None,
     *,
     now: datetime | None = None,
+    service: str = SERVICE,
 ) -> Caller:
     """Check the request's SigV4 signature; return the caller or raise AWS's error.
 
@@ -148,7 +149,7 @@ def verify(
         raise IncompleteSignature(
             f"Unsupported AWS 'algorithm': '{auth.algorithm}' (only {ALGORITHM} for now). "
         )
-    scope = _check_scope(auth)
+    scope = _check_scope(auth, service)
     secret = credentials.get(scope.access_key)
     if secret is None:
         raise UnrecognizedClient(INVALID_TOKEN)
@@ -355,7 +356,7 @@ def _check_host_signed(auth: _Auth) -> None:
         raise InvalidSignature("'Host' must be a 'SignedHeader' in the AWS Authorization.")
 
 
-def _check_scope(auth: _Auth) -> _Scope:
+def _check_scope(auth: _Auth, service: str = SERVICE) -> _Scope:
     parts = auth.credential.rstrip("/").split("/")
     if len(parts) != 5:
         raise IncompleteSignature(
@@ -367,8 +368,8 @@ def _check_scope(auth: _Auth) -> _Scope:
     problems = []
     if not _REGION.fullmatch(scope.region):
         problems.append(f"Credential should be scoped to a valid region, not '{scope.region}'.")
-    if scope.service != SERVICE:
-        problems.append(f"Credential should be scoped to correct service: '{SERVICE}'.")
+    if scope.service != service:
+        problems.append(f"Credential should be scoped to correct service: '{service}'.")
     if scope.terminator != TERMINATOR:
         problems.append(
             f"Credential should be scoped with a valid terminator: '{TERMINATOR}', "
