@@ -10,7 +10,10 @@ judges the ANSWER; the result is appended to the session and Define asks again) 
 
 Decisions where AWS's documentation is silent (docs/triggers.md): a wrong SRP password claim
 counts as a failed sign-in (lockout) and is given to Define as ``challengeResult: false``; a
-Define answer naming any other challenge is "Unrecognizable lambda output".
+Define answer naming any other challenge is "Unrecognizable lambda output"; a Create or Verify
+trigger missing when it is needed is InvalidParameterException with AWS's text for a missing
+Define; an unknown user (PreventUserExistenceErrors) keeps the name it was asked for in every
+event, also after SRP's simulated first step.
 """
 
 from __future__ import annotations
@@ -70,6 +73,10 @@ async def _start(flow: Flow, params: dict[str, str], _session: str | None) -> Re
         "not_found": not_found,
         "device_key": params.get("DEVICE_KEY"),
     }
+    if not_found:
+        # The name the triggers see for an unknown user all along (SRP's simulated first step
+        # names it by a fake USER_ID_FOR_SRP instead).
+        state["ghost_name"] = username
     srp_first = params.get("CHALLENGE_NAME") == "SRP_A"
     if srp_first:
         state["session"].append(_entry("SRP_A", True))
@@ -135,6 +142,10 @@ async def _next(
 
 
 async def _create(flow: Flow, user: dict[str, Any], state: dict[str, Any]) -> Response:
+    if not has_trigger(flow.pool, "CreateAuthChallenge"):
+        # Define asked for a challenge nobody can make: the pool's custom auth is incomplete
+        # (AWS's text for a missing Define; not an internal error).
+        raise InvalidParameter(NOT_CONFIGURED)
     request = _request(flow, user, state)
     request = {
         "userAttributes": request["userAttributes"],
@@ -178,6 +189,8 @@ async def _answer(flow: Flow, state: dict[str, Any], responses: dict[str, str]) 
     answer_text = responses.get("ANSWER")
     if answer_text is None:
         raise InvalidParameter("Missing required parameter ANSWER")
+    if not has_trigger(flow.pool, "VerifyAuthChallengeResponse"):
+        raise InvalidParameter(NOT_CONFIGURED)  # as for a missing Create (see _create)
     user = _user(flow, state)
     request: dict[str, Any] = {
         "userAttributes": string_attributes(user) if not state["not_found"] else {},
@@ -209,7 +222,7 @@ async def _answer(flow: Flow, state: dict[str, Any], responses: dict[str, str]) 
 
 def _carry(state: dict[str, Any]) -> dict[str, Any]:
     """The parts of a challenge's state the next step keeps."""
-    keep = ("session", "not_found", "device_key", "srp_params")
+    keep = ("session", "not_found", "device_key", "srp_params", "ghost_name")
     return {k: state[k] for k in keep if k in state}
 
 
@@ -231,7 +244,8 @@ async def _password_verifier(
     if custom is None:
         return await _srp_verifier(flow, state, responses)
     if state.get("ghost"):
-        passed, user = False, _ghost(state["username"])
+        # The unknown user keeps the name it was asked for, not the fake USER_ID_FOR_SRP.
+        passed, user = False, _ghost(custom.get("ghost_name") or state["username"])
     else:
         try:
             user = auth.check_password_claim(flow, state, responses)
