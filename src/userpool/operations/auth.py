@@ -203,7 +203,7 @@ class Flow:
         """Tokens for a finished sign-in: the pre token generation trigger
         (``TokenGeneration_<source>``) first, the post authentication trigger last."""
         assert self.ctx.keys is not None
-        hook = await token_hook(
+        claims_hook = await token_hook(
             self.ctx,
             self.pool,
             self.client,
@@ -217,8 +217,10 @@ class Flow:
                 save_user(tx, self.pool, fresh)
             record_sign_in(tx, self, fresh, passed=True)
             new_device = None
-            for hook in DEVICE_HOOKS:
-                device_key, new_device = hook(self, tx, fresh, device_key)
+            # Not named ``hook``: the device hooks must not replace the pre token generation
+            # hook passed to ``issue`` below (every sign-in failed with a TypeError).
+            for device_hook in DEVICE_HOOKS:
+                device_key, new_device = device_hook(self, tx, fresh, device_key)
             result = issue(
                 tx,
                 keyring_for(self.ctx.keys),
@@ -229,7 +231,7 @@ class Flow:
                 now=self.ctx.now(),
                 device_key=device_key,
                 new_device_metadata=new_device,
-                claims_hook=hook,
+                claims_hook=claims_hook,
             )
         await post_authentication(
             self.ctx,
@@ -307,7 +309,12 @@ async def _password(flow: Flow, username: str, params: dict[str, str]) -> Respon
             if user["UserStatus"] == users.RESET_REQUIRED:
                 _reset_required(flow)
             await pre_authentication(
-                ctx, flow.pool, user=user, client_id=flow.client["ClientId"], metadata=flow.metadata
+                ctx,
+                flow.pool,
+                user=user,
+                client_id=flow.client["ClientId"],
+                metadata=flow.metadata,
+                prevents_existence_errors=prevents_existence_errors(flow.client),
             )
             return await flow.after_first_factor(user, {"device_key": params.get("DEVICE_KEY")})
     if user is None:
@@ -319,7 +326,12 @@ async def _password(flow: Flow, username: str, params: dict[str, str]) -> Respon
     if signin.locked(user, ctx.now()):
         raise NotAuthorized(signin.LOCKED)
     await pre_authentication(
-        ctx, flow.pool, user=user, client_id=flow.client["ClientId"], metadata=flow.metadata
+        ctx,
+        flow.pool,
+        user=user,
+        client_id=flow.client["ClientId"],
+        metadata=flow.metadata,
+        prevents_existence_errors=prevents_existence_errors(flow.client),
     )
     if _needs_reset(user, "_PasswordHash"):
         await ctx.kdf.verify(None, password)  # same work as a password check
@@ -368,6 +380,7 @@ async def _srp_start(flow: Flow, username: str, params: dict[str, str]) -> Respo
             user=user,
             client_id=flow.client["ClientId"],
             metadata=flow.metadata,
+            prevents_existence_errors=prevents_existence_errors(flow.client),
         )
     return srp_first_step(flow, user, username, params)
 

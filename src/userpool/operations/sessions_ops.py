@@ -116,6 +116,17 @@ def revoke_token(ctx: Context, req: Request) -> Response:
 
 
 # -- GetTokensFromRefreshToken ------------------------------------------------------------------
+def _family_user(tx: Any, pool_id: str, family: dict[str, Any]) -> dict[str, Any]:
+    """The enabled user a token family belongs to: UserNotFound when deleted (or re-created
+    under the same name, another ``sub``), NotAuthorized "User is disabled." when disabled."""
+    user = tx.users.get(pool_id, family["username_key"])
+    if user is None or user["Attributes"].get("sub") != family["sub"]:
+        raise UserNotFound(USER_NOT_FOUND)
+    if not user["Enabled"]:
+        raise NotAuthorized(signin.DISABLED)
+    return user
+
+
 @operation("GetTokensFromRefreshToken")
 async def get_tokens_from_refresh_token(ctx: Context, req: Request) -> Response:
     """New ID and access tokens; with the client's RefreshTokenRotation ENABLED also a new
@@ -150,20 +161,18 @@ async def get_tokens_from_refresh_token(ctx: Context, req: Request) -> Response:
                 now=ctx.now(),
                 lock=False,
             )
-            user = tx.users.get(pool["Id"], family["username_key"])
-        if user is not None:
-            hook = await token_hook(
-                ctx, pool, client, user, "RefreshTokens", metadata=req.get("ClientMetadata")
-            )
+            # The same checks as below, before the function sees anyone: a user deleted and
+            # re-created under the same name is not the family's user, and must not reach the
+            # trigger (nor must a disabled one).
+            user = _family_user(tx, pool["Id"], family)
+        hook = await token_hook(
+            ctx, pool, client, user, "RefreshTokens", metadata=req.get("ClientMetadata")
+        )
     with ctx.store.transaction() as tx:
         family = read_refresh_token(
             tx, keyring, req["RefreshToken"], pool_id=pool["Id"], client=client, now=ctx.now()
         )
-        user = tx.users.get(pool["Id"], family["username_key"])
-        if user is None or user["Attributes"].get("sub") != family["sub"]:
-            raise UserNotFound(USER_NOT_FOUND)
-        if not user["Enabled"]:
-            raise NotAuthorized(signin.DISABLED)
+        user = _family_user(tx, pool["Id"], family)
         result = issue(
             tx,
             keyring,

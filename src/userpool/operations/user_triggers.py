@@ -114,15 +114,21 @@ async def pre_authentication(
     client_id: str,
     metadata: dict[str, str] | None,
     user_not_found: bool = False,
+    prevents_existence_errors: bool = False,
 ) -> None:
     """PreAuthentication_Authentication, before the password is checked: a raise denies the
-    sign-in. ``validationData`` is the InitiateAuth ClientMetadata (§4.4)."""
+    sign-in. ``validationData`` is the InitiateAuth ClientMetadata (§4.4).
+
+    ``userNotFound``: "When you set PreventUserExistenceErrors to ENABLED for your user pool
+    client, Amazon Cognito populates this Boolean" (DG user-pool-lambda-pre-authentication),
+    so with ENABLED (``prevents_existence_errors``) it is there for every user, ``false`` for
+    one who exists; with LEGACY it is absent (the function never sees an unknown user)."""
     request: dict[str, Any] = {
         "userAttributes": string_attributes(user),
         "validationData": metadata or {},
     }
-    if user_not_found:
-        request["userNotFound"] = True
+    if user_not_found or prevents_existence_errors:
+        request["userNotFound"] = user_not_found
     await fire(
         ctx,
         pool,

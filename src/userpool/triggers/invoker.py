@@ -109,8 +109,12 @@ class Invoker:
             raise InvokeError("timeout", "Socket timeout while invoking Lambda function") from None
         except ClientError as exc:
             code = exc.response.get("Error", {}).get("Code", "ClientError")
-            kind = "not_found" if code == "ResourceNotFoundException" else "failed"
-            raise InvokeError(kind, code) from None
+            message = exc.response.get("Error", {}).get("Message") or ""
+            if code == "ResourceNotFoundException":
+                # Lambda's own text ("Function not found: <arn>"), the same reason as a name
+                # the built-in runtime doesn't know (docs/triggers.md), not the bare code.
+                raise InvokeError("not_found", message or f"Function not found: {arn}") from None
+            raise InvokeError("failed", f"{code}: {message}" if message else code) from None
         except Exception as exc:  # endpoint down, DNS: a configuration error, not retried
             raise InvokeError("failed", type(exc).__name__) from None
         body = answer["Payload"].read()
