@@ -62,7 +62,7 @@ def test_event_and_auto_confirm(
             "clientId": client["ClientId"],
         },
         "request": {
-            "userAttributes": {"email": email, "name": "Mary", "sub": answer["UserSub"]},
+            "userAttributes": {"email": email, "name": "Mary"},
             "validationData": {"source": "test"},
             "clientMetadata": {"campaign": "spring"},
         },
@@ -86,7 +86,9 @@ def test_default_answer_changes_nothing(
     )
     assert answer["UserConfirmed"] is False
     assert answer["CodeDeliveryDetails"]["DeliveryMedium"] == "EMAIL"
-    assert functions.event(PRESIGNUP)["request"]["validationData"] is None
+    request = functions.event(PRESIGNUP)["request"]
+    assert request["validationData"] is None
+    assert "clientMetadata" not in request  # absent when the caller sent none
 
 
 def test_throwing_handler_rejects_sign_up(
@@ -128,6 +130,14 @@ def test_unrecognizable_answer(
         "UserNotFoundException"
     )
     functions.handler(lang, PRESIGNUP, output="just a string")
+    assert rejected(
+        cognito.sign_up,
+        ClientId=client["ClientId"],
+        Username=username,
+        Password=STRONG,
+        UserAttributes=attrs(email=address()),
+    ) == ("InvalidLambdaResponseException", "Unrecognizable lambda output")
+    functions.handler(lang, PRESIGNUP, output={"version": "1"})  # the event without a response
     assert rejected(
         cognito.sign_up,
         ClientId=client["ClientId"],

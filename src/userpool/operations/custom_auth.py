@@ -67,6 +67,7 @@ async def _start(flow: Flow, params: dict[str, str], _session: str | None) -> Re
         client_id=flow.client["ClientId"],
         metadata=flow.metadata,
         user_not_found=not_found,
+        prevents_existence_errors=prevents_existence_errors(flow.client),
     )
     state: dict[str, Any] = {
         "session": [],

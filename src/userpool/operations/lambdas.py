@@ -130,9 +130,13 @@ async def fire(
         version=version,
     )
     answer = await invoke(ctx, trigger, arn, document)
-    if not isinstance(answer, dict) or not isinstance(answer.get("response", {}), dict):
+    # The function returns the event: without its ``response`` (a null one is "no change") the
+    # operation fails, as on AWS (§4.1).
+    if not isinstance(answer, dict) or "response" not in answer:
         raise InvalidLambdaResponse("Unrecognizable lambda output")
-    return answer.get("response") or {}
+    if not isinstance(answer["response"], dict | None):
+        raise InvalidLambdaResponse("Unrecognizable lambda output")
+    return answer["response"] or {}
 
 
 async def invoke(ctx: Context, trigger: str, arn: str, document: dict[str, Any]) -> Any:

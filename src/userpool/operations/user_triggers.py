@@ -47,11 +47,7 @@ async def pre_sign_up(
         source,
         user_name=user["Username"],
         client_id=client_id,
-        request={
-            "userAttributes": {k: str(v) for k, v in user["Attributes"].items()},
-            "validationData": name_value_map(validation_data),
-            "clientMetadata": metadata or {},
-        },
+        request=_pre_sign_up_request(user, validation_data, metadata),
         response={"autoConfirmUser": False, "autoVerifyEmail": False, "autoVerifyPhone": False},
     )
     if response is None:
@@ -73,6 +69,22 @@ async def pre_sign_up(
             "Cannot auto verify phone_number: the user has no phone_number attribute."
         )
     return verdict
+
+
+def _pre_sign_up_request(
+    user: dict[str, Any],
+    validation_data: list[dict[str, str]] | None,
+    metadata: dict[str, str] | None,
+) -> dict[str, Any]:
+    """The user doesn't exist yet: its attributes as given, without ``sub``; ``clientMetadata``
+    only when the caller sent some (as in events captured from AWS)."""
+    request: dict[str, Any] = {
+        "userAttributes": {k: str(v) for k, v in user["Attributes"].items() if k != "sub"},
+        "validationData": name_value_map(validation_data),
+    }
+    if metadata:
+        request["clientMetadata"] = metadata
+    return request
 
 
 def apply_sign_up_verdict(user: dict[str, Any], verdict: SignUpVerdict, confirmed: str) -> None:
