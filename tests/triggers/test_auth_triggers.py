@@ -337,6 +337,26 @@ def test_post_authentication_after_a_password_sign_in(
     )
 
 
+def test_alias_attributes_in_the_event(
+    cognito: Any, functions: Functions, lang: str, name: str
+) -> None:
+    """In a pool whose verified email signs users in (AliasAttributes), the event's attributes
+    carry ``cognito:email_alias`` (as in events captured from AWS)."""
+    pool_id = make_pool(
+        cognito,
+        AliasAttributes=["email"],
+        LambdaConfig={"PostAuthentication": functions.handler(lang, name)},
+    )["Id"]
+    client = flows_client(cognito, pool_id)
+    username, email, sub = user_with_email(cognito, pool_id)
+    password_sign_in(cognito, client, email)  # by the alias
+    assert functions.event(name)["request"]["userAttributes"] == {
+        **confirmed_attributes(sub, email),
+        "cognito:email_alias": email,
+    }
+    assert functions.event(name)["userName"] == username
+
+
 def test_post_authentication_after_new_password_required(
     cognito: Any, functions: Functions, lang: str, name: str
 ) -> None:

@@ -98,7 +98,7 @@ def _entry(name: str, result: bool, metadata: str | None = None) -> dict[str, An
 
 def _request(flow: Flow, user: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
     request: dict[str, Any] = {
-        "userAttributes": string_attributes(user) if not state["not_found"] else {},
+        "userAttributes": string_attributes(user, flow.pool) if not state["not_found"] else {},
         "session": state["session"],
     }
     if flow.responding:  # ClientMetadata reaches these triggers from RespondToAuthChallenge
@@ -194,7 +194,7 @@ async def _answer(flow: Flow, state: dict[str, Any], responses: dict[str, str]) 
         raise InvalidParameter(NOT_CONFIGURED)  # as for a missing Create (see _create)
     user = _user(flow, state)
     request: dict[str, Any] = {
-        "userAttributes": string_attributes(user) if not state["not_found"] else {},
+        "userAttributes": string_attributes(user, flow.pool) if not state["not_found"] else {},
         "privateChallengeParameters": state.get("private") or {},
         "challengeAnswer": answer_text,
         "clientMetadata": flow.metadata,

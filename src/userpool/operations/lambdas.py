@@ -55,11 +55,20 @@ def has_trigger(pool: Mapping[str, Any], trigger: str) -> bool:
     return trigger_arn(pool, trigger) is not None
 
 
-def string_attributes(user: Mapping[str, Any] | None) -> dict[str, str]:
-    """``request.userAttributes``: every value a string, with ``cognito:user_status`` (§4.2)."""
+def string_attributes(
+    user: Mapping[str, Any] | None, pool: Mapping[str, Any] | None = None
+) -> dict[str, str]:
+    """``request.userAttributes``: every value a string, with ``cognito:user_status`` and, in a
+    pool with alias attributes, ``cognito:email_alias`` / ``cognito:phone_number_alias`` for a
+    verified value that signs the user in (§4.2)."""
     if user is None:
         return {}
-    out = {k: str(v) for k, v in (user.get("Attributes") or {}).items() if v is not None}
+    attrs = user.get("Attributes") or {}
+    out = {k: str(v) for k, v in attrs.items() if v is not None}
+    for kind in (pool or {}).get("AliasAttributes") or []:
+        verified = str(attrs.get(f"{kind}_verified", "")).lower() == "true"
+        if kind in ("email", "phone_number") and attrs.get(kind) and verified:
+            out[f"cognito:{kind}_alias"] = str(attrs[kind])
     if user.get("UserStatus"):
         out["cognito:user_status"] = str(user["UserStatus"])
     return out

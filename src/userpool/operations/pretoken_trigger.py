@@ -32,7 +32,7 @@ async def token_hook(
     with ctx.store.reader() as tx:
         groups = user_groups(tx, pool["Id"], user)
     request: dict[str, Any] = {
-        "userAttributes": string_attributes(user),
+        "userAttributes": string_attributes(user, pool),
         "groupConfiguration": pretoken.group_configuration(groups),
     }
     if version != "1":

@@ -114,7 +114,7 @@ async def post_confirmation(
         source,
         user_name=user["Username"],
         client_id=client_id,
-        request={"userAttributes": string_attributes(user), "clientMetadata": metadata or {}},
+        request={"userAttributes": string_attributes(user, pool), "clientMetadata": metadata or {}},
     )
 
 
@@ -136,7 +136,7 @@ async def pre_authentication(
     so with ENABLED (``prevents_existence_errors``) it is there for every user, ``false`` for
     one who exists; with LEGACY it is absent (the function never sees an unknown user)."""
     request: dict[str, Any] = {
-        "userAttributes": string_attributes(user),
+        "userAttributes": string_attributes(user, pool),
         "validationData": metadata or {},
     }
     if user_not_found or prevents_existence_errors:
@@ -165,7 +165,7 @@ async def post_authentication(
     (no tokens are returned)."""
     if not has_trigger(pool, "PostAuthentication"):
         return
-    request: dict[str, Any] = {"userAttributes": string_attributes(user)}
+    request: dict[str, Any] = {"userAttributes": string_attributes(user, pool)}
     if new_device_used is not None:
         request["newDeviceUsed"] = new_device_used
     if metadata:
