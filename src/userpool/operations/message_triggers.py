@@ -52,9 +52,13 @@ async def send_code_message(
     client_id: str | None = None,
     metadata: dict[str, str] | None = None,
     link_username: str | None = None,
+    display_username: str | None = None,
 ) -> None:
     """Deliver ``message`` (the pool's rendering of ``code``) through the pool's triggers.
-    ``link_username``: the name a confirmation link carries (SignUp / ResendCode by link)."""
+    ``link_username``: the name a confirmation link carries (SignUp / ResendCode by link);
+    ``display_username``: what ``{username}`` shows in an invitation (the name the pool's own
+    template shows: the one the admin gave, an email in an email-as-username pool), by default
+    the user's username."""
     source = _SOURCES.get(message.purpose, message.purpose)
     sender = "CustomEmailSender" if message.medium == "EMAIL" else "CustomSMSSender"
     if trigger_arn(pool, sender) is not None:
@@ -62,7 +66,16 @@ async def send_code_message(
         return
     if trigger_arn(pool, "CustomMessage") is not None:
         message = await _custom_message(
-            ctx, pool, message, source, user, code, client_id, metadata, link_username
+            ctx,
+            pool,
+            message,
+            source,
+            user,
+            code,
+            client_id,
+            metadata,
+            link_username,
+            display_username or str(user["Username"]),
         )
     await ctx.postman.send(message, ctx.now())
 
@@ -115,6 +128,7 @@ async def _custom_message(
     client_id: str | None,
     metadata: dict[str, str] | None,
     link_username: str | None,
+    display_username: str,
 ) -> Message:
     invitation = source == "AdminCreateUser"
     answer = await fire(
@@ -139,7 +153,7 @@ async def _custom_message(
         if text is None:
             return message
         _check_placeholders(text, invitation)
-        body = templates.render(text, code=code, username=user["Username"])
+        body = templates.render(text, code=code, username=display_username)
         return replace(message, body=body)
     body_text = _text(answer, "emailMessage", MAX_EMAIL)
     subject = _text(answer, "emailSubject", 140)
@@ -158,7 +172,7 @@ async def _custom_message(
         )
     if body_text is not None:
         _check_placeholders(body_text, invitation, link_allowed=link is not None)
-        body = templates.render(body_text, code=code, username=user["Username"], link=link)
+        body = templates.render(body_text, code=code, username=display_username, link=link)
         message = replace(message, body=body)
     if subject is not None:
         message = replace(message, subject=subject)

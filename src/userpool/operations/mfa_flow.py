@@ -104,7 +104,9 @@ async def _code_challenge(
         user=user,
         code=code,
         client_id=flow.client["ClientId"],
-        metadata=flow.metadata,
+        # (Admin)InitiateAuth's ClientMetadata reaches only pre sign-up, pre authentication and
+        # migration; a RespondToAuthChallenge's reaches the message triggers (reference §4.4).
+        metadata=flow.metadata if flow.responding else None,
     )
     digest = ctx.keys.code_hash("mfa", flow.pool_id, user["_Key"], code)
     masked = masking.mask_phone(message.to) if name == mfa.SMS_MFA else masking.mask_email(

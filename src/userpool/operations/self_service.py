@@ -23,6 +23,7 @@ AWS behaviour, with sources:
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,6 +52,7 @@ from userpool.operations.user_support import (
     save_user,
     username_key,
 )
+from userpool.operations.users import restore_attributes
 from userpool.store import Tx
 from userpool.tokens import keyring_for, verify_access_token
 from userpool.tokens.verify import INVALID_ACCESS, pool_of_issuer
@@ -180,6 +182,7 @@ async def update_user_attributes(ctx: Context, req: Request) -> Response:
     with ctx.store.transaction() as tx:
         who = caller(ctx, tx, req["AccessToken"], for_update=True)
         pool, user = who.pool, who.user
+        before = copy.deepcopy(user)
         new, unverified = attributes.attributes_for_update(
             pool,
             user["Attributes"],
@@ -201,11 +204,21 @@ async def update_user_attributes(ctx: Context, req: Request) -> Response:
                 to_send.append((EMAIL if name == "email" else SMS, destination, code))
         save_user(tx, pool, user, now=ctx.now())
     details = []
-    for medium, destination, code in to_send:
-        await _send_code(
-            ctx, who, medium, destination, code, "UpdateUserAttribute", req.get("ClientMetadata")
-        )
-        details.append(delivery_details(medium, destination))
+    try:
+        for medium, destination, code in to_send:
+            await _send_code(
+                ctx,
+                who,
+                medium,
+                destination,
+                code,
+                "UpdateUserAttribute",
+                req.get("ClientMetadata"),
+            )
+            details.append(delivery_details(medium, destination))
+    except Exception:
+        restore_attributes(ctx, pool, before)  # the call fails: nothing changes
+        raise
     return {"CodeDeliveryDetailsList": details} if details else {}
 
 

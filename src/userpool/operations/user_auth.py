@@ -189,7 +189,8 @@ async def _begin(
     if name == PASSWORD and given.get("PASSWORD") is not None:
         return await auth._password(flow, who, {"PASSWORD": given["PASSWORD"], **extra})
     if name == PASSWORD_SRP and given.get("SRP_A"):
-        return auth._srp_start(flow, who, {"SRP_A": given["SRP_A"], **extra})
+        # A coroutine since PreAuthentication runs in it: not awaiting it answered a 500.
+        return await auth._srp_start(flow, who, {"SRP_A": given["SRP_A"], **extra})
     doc = {
         "typed": state["typed"],
         "options": state["options"],
@@ -226,7 +227,9 @@ async def _send_code(
         user=user,
         code=code,
         client_id=flow.client["ClientId"],
-        metadata=flow.metadata,
+        # (Admin)InitiateAuth's ClientMetadata reaches only pre sign-up, pre authentication and
+        # migration; a RespondToAuthChallenge's reaches the message triggers (reference §4.4).
+        metadata=flow.metadata if flow.responding else None,
     )
     params = {
         "CODE_DELIVERY_DELIVERY_MEDIUM": message.medium,

@@ -3,6 +3,7 @@ confirm, update and delete attributes, settings."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from userpool.domain import attributes, codes, passwords, users
@@ -122,7 +123,13 @@ async def _invite(
     for medium, destination in _invitation_targets(req, user["Attributes"]):
         message = invitation_message(pool, medium, destination, username=display, password=password)
         await send_code_message(
-            ctx, pool, message, user=user, code=password, metadata=req.get("ClientMetadata")
+            ctx,
+            pool,
+            message,
+            user=user,
+            code=password,
+            metadata=req.get("ClientMetadata"),
+            display_username=display,  # {username} as the pool's own template shows it
         )
 
 
@@ -142,10 +149,25 @@ async def _resend_invitation(
     new = await credentials(ctx, pool["Id"], user["Username"], password)
     with ctx.store.transaction() as tx:
         fresh = require_user(tx, pool, user["Username"], for_update=True)
+        # What the new password replaces, put back when the invitation can't go out (a failing
+        # CustomMessage trigger changes nothing; the password sent before keeps working).
+        kept = {k: fresh.get(k) for k in [*new, "_TempPasswordExpiresAt"]}
         fresh.update(new)
         fresh["_TempPasswordExpiresAt"] = ctx.now() + _temporary_validity_days(pool) * DAY
         save_user(tx, pool, fresh, now=ctx.now())
-    await _invite(ctx, pool, req, fresh, password)
+    try:
+        await _invite(ctx, pool, req, fresh, password)
+    except Exception:
+        with ctx.store.transaction() as tx:
+            again = tx.users.get(pool["Id"], fresh["_Key"], for_update=True)
+            if again is not None:
+                for name, value in kept.items():
+                    if value is None:
+                        again.pop(name, None)
+                    else:
+                        again[name] = value
+                save_user(tx, pool, again, now=ctx.now())
+        raise
     return {"User": users.list_view(fresh)}
 
 
@@ -211,12 +233,31 @@ async def admin_confirm_sign_up(ctx: Context, req: Request) -> Response:
     return {}
 
 
+def restore_attributes(ctx: Context, pool: dict[str, Any], before: dict[str, Any]) -> None:
+    """Undo an attribute update whose verification code could not go out (a failing
+    CustomMessage trigger, an unusable KMS key, a delivery failure): the call fails, so the user
+    keeps the attributes (and pending values) it had — docs/triggers.md: a failing custom
+    message trigger changes nothing. A code issued meanwhile then names a value the user doesn't
+    have, which VerifyUserAttribute refuses as expired."""
+    with ctx.store.transaction() as tx:
+        user = tx.users.get(pool["Id"], before["_Key"], for_update=True)
+        if user is None:
+            return
+        user["Attributes"] = before["Attributes"]
+        if before.get("_Pending"):
+            user["_Pending"] = before["_Pending"]
+        else:
+            user.pop("_Pending", None)
+        save_user(tx, pool, user, now=ctx.now())
+
+
 @operation("AdminUpdateUserAttributes")
 async def admin_update_user_attributes(ctx: Context, req: Request) -> Response:
     to_send: list[tuple[str, str, str]] = []
     with ctx.store.transaction() as tx:
         pool = require_pool(tx, req["UserPoolId"])
         user = require_user(tx, pool, req["Username"], for_update=True)
+        before = copy.deepcopy(user)
         new, unverified = attributes.attributes_for_update(
             pool, user["Attributes"], req["UserAttributes"], admin=True
         )
@@ -234,20 +275,24 @@ async def admin_update_user_attributes(ctx: Context, req: Request) -> Response:
                     )
                     to_send.append((EMAIL if name == "email" else SMS, destination, code))
         save_user(tx, pool, user, force_alias=False, now=ctx.now())
-    for medium, destination, code in to_send:
-        message = verification_message(
-            pool,
-            medium,
-            destination,
-            code,
-            purpose="UpdateUserAttribute",
-            username=user["Username"],
-            client_id=None,
-            link_base=ctx.settings.public_base(ctx.region),
-        )
-        await send_code_message(
-            ctx, pool, message, user=user, code=code, metadata=req.get("ClientMetadata")
-        )
+    try:
+        for medium, destination, code in to_send:
+            message = verification_message(
+                pool,
+                medium,
+                destination,
+                code,
+                purpose="UpdateUserAttribute",
+                username=user["Username"],
+                client_id=None,
+                link_base=ctx.settings.public_base(ctx.region),
+            )
+            await send_code_message(
+                ctx, pool, message, user=user, code=code, metadata=req.get("ClientMetadata")
+            )
+    except Exception:
+        restore_attributes(ctx, pool, before)
+        raise
     return {}
 
 
