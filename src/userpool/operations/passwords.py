@@ -221,14 +221,23 @@ async def admin_reset_user_password(ctx: Context, req: Request) -> Response:
         raise InvalidParameter(NO_CHANNEL)
     with ctx.store.transaction() as tx:
         fresh = require_user(tx, pool, user["Username"], for_update=True)
+        previous = fresh["UserStatus"]
         fresh["UserStatus"] = users.RESET_REQUIRED
         save_user(tx, pool, fresh, now=ctx.now())
-    await _send_reset_code(
-        ctx,
-        pool,
-        fresh,
-        target,
-        purpose="AdminResetUserPassword",
-        metadata=req.get("ClientMetadata"),
-    )
+    try:
+        await _send_reset_code(
+            ctx,
+            pool,
+            fresh,
+            target,
+            purpose="AdminResetUserPassword",
+            metadata=req.get("ClientMetadata"),
+        )
+    except Exception:
+        # The code never left (a trigger or the sender failed): the user keeps their status.
+        with ctx.store.transaction() as tx:
+            again = require_user(tx, pool, user["Username"], for_update=True)
+            again["UserStatus"] = previous
+            save_user(tx, pool, again, now=ctx.now())
+        raise
     return {}
