@@ -113,7 +113,7 @@ def test_pre_sign_up_through_the_invoke_api(
             "clientId": client["ClientId"],
         },
         "request": {
-            "userAttributes": {"email": email, "sub": answer["UserSub"]},
+            "userAttributes": {"email": email},  # no sub yet (as AWS sends it)
             "validationData": None,
             "clientMetadata": {"via": "invoke-api"},
         },
