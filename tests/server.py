@@ -11,6 +11,8 @@ import sys
 import time
 import urllib.request
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -215,3 +217,38 @@ def error(exc: Any) -> tuple[str, str]:
 def _lower(headers: Any) -> dict[str, str]:
     """Response headers with lowercase names (HTTP names are case-insensitive)."""
     return {name.lower(): value for name, value in headers.items()}
+
+
+@contextmanager
+def moto_server(log_dir: Path, env: dict[str, str]) -> Iterator[str]:
+    """moto's server (here: the KMS endpoint of the custom sender triggers) as a real process
+    on a free loopback port; yields its URL."""
+    port = free_port()
+    log = log_dir / "moto.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **env},
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"moto server exited ({proc.returncode}): {log.read_text()}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"moto server did not start: {log.read_text()}") from None
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

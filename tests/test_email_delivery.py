@@ -16,6 +16,7 @@ import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from email.message import EmailMessage
 from typing import Any
 
@@ -83,8 +84,9 @@ def html_of(message: EmailMessage) -> str:
     return part.get_content()
 
 
-@pytest.fixture(scope="module")
-def inbox() -> Iterator[Inbox]:
+@contextmanager
+def running_inbox() -> Iterator[Inbox]:
+    """An SMTP server (aiosmtpd) on a free loopback port, keeping what it receives."""
     handler = Inbox()
     controller = Controller(handler, hostname="127.0.0.1", port=handler.port)
     controller.start()
@@ -92,6 +94,12 @@ def inbox() -> Iterator[Inbox]:
         yield handler
     finally:
         controller.stop()
+
+
+@pytest.fixture(scope="module")
+def inbox() -> Iterator[Inbox]:
+    with running_inbox() as handler:
+        yield handler
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])

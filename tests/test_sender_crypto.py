@@ -5,10 +5,6 @@ endpoint moved by the standard AWS_ENDPOINT_URL_KMS variable."""
 from __future__ import annotations
 
 import base64
-import os
-import socket
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -19,6 +15,7 @@ import pytest
 from aws_encryption_sdk.exceptions import ActionNotAllowedError
 from aws_encryption_sdk.identifiers import Algorithm, CommitmentPolicy, ContentType
 
+from tests.server import free_port, moto_server
 from userpool.triggers.kms import SenderCrypto, SenderCryptoError, region_of
 
 REGION = "us-east-1"
@@ -49,12 +46,6 @@ CHAIN_ENV = (
 )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def aws_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     empty = tmp_path_factory.mktemp("aws")
@@ -71,35 +62,8 @@ def aws_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 @pytest.fixture(scope="module")
 def kms_url(aws_env: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """moto's server, as a real process on a free loopback port."""
-    port = free_port()
-    log = tmp_path_factory.mktemp("moto") / "moto.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=os.environ.copy(),
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"moto server exited ({proc.returncode}): {log.read_text()}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"moto server did not start: {log.read_text()}")
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    with moto_server(tmp_path_factory.mktemp("moto"), {}) as url:
+        yield url
 
 
 def create_key(kms_url: str, region: str = REGION) -> str:

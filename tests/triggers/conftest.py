@@ -5,21 +5,15 @@ in a subprocess) for the custom sender triggers. Tests run each handler in Pytho
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import boto3
 import pytest
-from aiosmtpd.controller import Controller
 from tests.conftest import database
-from tests.server import REGION, Server, free_port
-from tests.test_email_delivery import Inbox
+from tests.server import REGION, Server, moto_server
+from tests.test_email_delivery import Inbox, running_inbox
 from tests.triggers.functions import LANGS, Functions
 
 # What the server, its handlers and this process use to reach moto's KMS.
@@ -33,43 +27,15 @@ AWS_ENV = {
 
 @pytest.fixture(scope="session")
 def inbox() -> Iterator[Inbox]:
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=handler.port)
-    controller.start()
-    try:
+    with running_inbox() as handler:
         yield handler
-    finally:
-        controller.stop()
 
 
 @pytest.fixture(scope="session")
 def kms_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """moto's server as the KMS endpoint, a real process on a free loopback port."""
-    port = free_port()
-    log = tmp_path_factory.mktemp("moto") / "moto.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, **AWS_ENV},
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"moto server exited: {log.read_text()}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"moto server did not start: {log.read_text()}")
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    """moto's server as the KMS endpoint."""
+    with moto_server(tmp_path_factory.mktemp("moto"), AWS_ENV) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

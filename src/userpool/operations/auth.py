@@ -159,6 +159,19 @@ class Flow:
             raise NotAuthorized(signin.SESSION_INVALID)
         return user
 
+    async def pre_authentication(self, user: dict[str, Any], *, not_found: bool = False) -> None:
+        """The pool's pre authentication trigger for ``user`` (``not_found``: a stand-in for an
+        unknown one), given InitiateAuth's ClientMetadata."""
+        await pre_authentication(
+            self.ctx,
+            self.pool,
+            user=user,
+            client_id=self.client["ClientId"],
+            metadata=self.metadata,
+            user_not_found=not_found,
+            prevents_existence_errors=prevents_existence_errors(self.client),
+        )
+
     def fail_password(self, user: dict[str, Any]) -> NotAuthorized:
         """Record a wrong password (lockout) in its own transaction; the error to raise."""
         with self.ctx.store.transaction() as tx:
@@ -308,14 +321,7 @@ async def _password(flow: Flow, username: str, params: dict[str, str]) -> Respon
         if user is not None:
             if user["UserStatus"] == users.RESET_REQUIRED:
                 _reset_required(flow)
-            await pre_authentication(
-                ctx,
-                flow.pool,
-                user=user,
-                client_id=flow.client["ClientId"],
-                metadata=flow.metadata,
-                prevents_existence_errors=prevents_existence_errors(flow.client),
-            )
+            await flow.pre_authentication(user)
             return await flow.after_first_factor(user, {"device_key": params.get("DEVICE_KEY")})
     if user is None:
         await _pre_auth_unknown(flow, username)
@@ -325,14 +331,7 @@ async def _password(flow: Flow, username: str, params: dict[str, str]) -> Respon
         raise UserNotFound(USER_NOT_FOUND)
     if signin.locked(user, ctx.now()):
         raise NotAuthorized(signin.LOCKED)
-    await pre_authentication(
-        ctx,
-        flow.pool,
-        user=user,
-        client_id=flow.client["ClientId"],
-        metadata=flow.metadata,
-        prevents_existence_errors=prevents_existence_errors(flow.client),
-    )
+    await flow.pre_authentication(user)
     if _needs_reset(user, "_PasswordHash"):
         await ctx.kdf.verify(None, password)  # same work as a password check
         _reset_required(flow)
@@ -346,14 +345,7 @@ async def _pre_auth_unknown(flow: Flow, username: str) -> None:
     """With PreventUserExistenceErrors, the pre authentication trigger also runs for an unknown
     user, with ``userNotFound`` (§4.4)."""
     if prevents_existence_errors(flow.client):
-        await pre_authentication(
-            flow.ctx,
-            flow.pool,
-            user={"Username": username, "Attributes": {}},
-            client_id=flow.client["ClientId"],
-            metadata=flow.metadata,
-            user_not_found=True,
-        )
+        await flow.pre_authentication({"Username": username, "Attributes": {}}, not_found=True)
 
 
 def _needs_reset(user: dict[str, Any], credential: str) -> bool:
@@ -374,14 +366,7 @@ async def _srp_start(flow: Flow, username: str, params: dict[str, str]) -> Respo
     if user is None:
         await _pre_auth_unknown(flow, username)
     else:
-        await pre_authentication(
-            flow.ctx,
-            flow.pool,
-            user=user,
-            client_id=flow.client["ClientId"],
-            metadata=flow.metadata,
-            prevents_existence_errors=prevents_existence_errors(flow.client),
-        )
+        await flow.pre_authentication(user)
     return srp_first_step(flow, user, username, params)
 
 

@@ -36,7 +36,6 @@ from userpool.operations.user_support import (
     find_user,
     prevents_existence_errors,
 )
-from userpool.operations.user_triggers import pre_authentication
 
 NOT_CONFIGURED = "Custom auth lambda trigger is not configured for the user pool."
 UNRECOGNIZABLE = "Unrecognizable lambda output"
@@ -60,15 +59,7 @@ async def _start(flow: Flow, params: dict[str, str], _session: str | None) -> Re
         if signin.locked(user, flow.ctx.now()):
             raise NotAuthorized(signin.LOCKED)
         signin.check_state(user, flow.ctx.now())
-    await pre_authentication(
-        flow.ctx,
-        flow.pool,
-        user=user,
-        client_id=flow.client["ClientId"],
-        metadata=flow.metadata,
-        user_not_found=not_found,
-        prevents_existence_errors=prevents_existence_errors(flow.client),
-    )
+    await flow.pre_authentication(user, not_found=not_found)
     state: dict[str, Any] = {
         "session": [],
         "not_found": not_found,
@@ -111,17 +102,13 @@ async def _next(
     flow: Flow, user: dict[str, Any], state: dict[str, Any], *, username: str | None = None
 ) -> Response:
     """Ask Define what comes next, and do it."""
-    answer = await fire(
-        flow.ctx,
-        flow.pool,
+    answer = await _fire(
+        flow,
         "DefineAuthChallenge",
-        "DefineAuthChallenge_Authentication",
-        user_name=user["Username"],
-        client_id=flow.client["ClientId"],
-        request=_request(flow, user, state),
-        response={"challengeName": None, "issueTokens": False, "failAuthentication": False},
+        user,
+        _request(flow, user, state),
+        {"challengeName": None, "issueTokens": False, "failAuthentication": False},
     )
-    assert answer is not None
     if flag(answer, "failAuthentication"):
         raise NotAuthorized(signin.INCORRECT)
     if flag(answer, "issueTokens"):
@@ -155,21 +142,17 @@ async def _create(flow: Flow, user: dict[str, Any], state: dict[str, Any]) -> Re
         **({"clientMetadata": request["clientMetadata"]} if "clientMetadata" in request else {}),
         "userNotFound": request["userNotFound"],
     }
-    answer = await fire(
-        flow.ctx,
-        flow.pool,
+    answer = await _fire(
+        flow,
         "CreateAuthChallenge",
-        "CreateAuthChallenge_Authentication",
-        user_name=user["Username"],
-        client_id=flow.client["ClientId"],
-        request=request,
-        response={
+        user,
+        request,
+        {
             "publicChallengeParameters": None,
             "privateChallengeParameters": None,
             "challengeMetadata": None,
         },
     )
-    assert answer is not None
     public = answer.get("publicChallengeParameters") or {}
     private = answer.get("privateChallengeParameters") or {}
     metadata = answer.get("challengeMetadata")
@@ -179,6 +162,28 @@ async def _create(flow: Flow, user: dict[str, Any], state: dict[str, Any]) -> Re
         raise InvalidLambdaResponse(UNRECOGNIZABLE)
     doc = {**state, "private": private, "metadata": metadata}
     return flow.challenge(user, CUSTOM_CHALLENGE, {**public, "USERNAME": user["Username"]}, doc)
+
+
+async def _fire(
+    flow: Flow,
+    trigger: str,
+    user: dict[str, Any],
+    request: dict[str, Any],
+    response: dict[str, Any],
+) -> dict[str, Any]:
+    """One of the three custom auth triggers (its source: ``<trigger>_Authentication``)."""
+    answer = await fire(
+        flow.ctx,
+        flow.pool,
+        trigger,
+        f"{trigger}_Authentication",
+        user_name=user["Username"],
+        client_id=flow.client["ClientId"],
+        request=request,
+        response=response,
+    )
+    assert answer is not None  # the callers check the trigger is configured
+    return answer
 
 
 def _string_map(value: Any) -> bool:
@@ -200,17 +205,9 @@ async def _answer(flow: Flow, state: dict[str, Any], responses: dict[str, str]) 
         "clientMetadata": flow.metadata,
         "userNotFound": state["not_found"],
     }
-    verdict = await fire(
-        flow.ctx,
-        flow.pool,
-        "VerifyAuthChallengeResponse",
-        "VerifyAuthChallengeResponse_Authentication",
-        user_name=user["Username"],
-        client_id=flow.client["ClientId"],
-        request=request,
-        response={"answerCorrect": False},
+    verdict = await _fire(
+        flow, "VerifyAuthChallengeResponse", user, request, {"answerCorrect": False}
     )
-    assert verdict is not None
     challenge_metadata = state.get("metadata")
     state = _carry(state)
     state["session"].append(
