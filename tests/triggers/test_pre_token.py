@@ -455,6 +455,68 @@ def test_v2_and_v3_need_essentials_or_plus(cognito: Any, trigger_server: Server)
 
 
 # -- trigger sources ---------------------------------------------------------------------------
+def test_remembered_device_sign_in_fires_authenticate_device(
+    cognito: Any, trigger_server: Server, functions: Functions, lang: str, name: str
+) -> None:
+    """A sign-in that ends with the remembered device's SRP (DEVICE_SRP_AUTH, then
+    DEVICE_PASSWORD_VERIFIER) is TokenGeneration_AuthenticateDevice."""
+    from pycognito.aws_srp import AWSSRP, generate_hash_device, long_to_hex
+
+    devices = {"ChallengeRequiredOnNewDevice": False, "DeviceOnlyRememberedOnUserPrompt": False}
+    pool_id = make_pool(cognito)["Id"]
+    client = flows_client(cognito, pool_id)
+    username, _sub, _email = make_user(cognito, pool_id)
+    handler = functions.handler(lang, name, code=SOURCE_CLAIMS[lang])
+    wire(cognito, pool_id, handler, "V2_0", DeviceConfiguration=devices)  # omitted = reset
+    first = sign_in(cognito, client, username)["AuthenticationResult"]
+    meta = first["NewDeviceMetadata"]
+    device_password, config = generate_hash_device(meta["DeviceGroupKey"], meta["DeviceKey"])
+    cognito.confirm_device(
+        AccessToken=first["AccessToken"],
+        DeviceKey=meta["DeviceKey"],
+        DeviceSecretVerifierConfig=config,
+        DeviceName="laptop",
+    )
+    step = cognito.initiate_auth(
+        ClientId=client["ClientId"],
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": username, "PASSWORD": STRONG, "DEVICE_KEY": meta["DeviceKey"]},
+    )
+    assert step["ChallengeName"] == "DEVICE_SRP_AUTH"
+    helper = AWSSRP(
+        username=username,
+        password=STRONG,
+        pool_id=pool_id,
+        client_id=client["ClientId"],
+        client=cognito,
+        device_key=meta["DeviceKey"],
+        device_group_key=meta["DeviceGroupKey"],
+        device_password=device_password,
+    )
+    verifier = cognito.respond_to_auth_challenge(
+        ClientId=client["ClientId"],
+        ChallengeName="DEVICE_SRP_AUTH",
+        Session=step["Session"],
+        ChallengeResponses={
+            "USERNAME": username,
+            "DEVICE_KEY": meta["DeviceKey"],
+            "SRP_A": long_to_hex(helper.large_a_value),
+        },
+    )
+    done = cognito.respond_to_auth_challenge(
+        ClientId=client["ClientId"],
+        ChallengeName="DEVICE_PASSWORD_VERIFIER",
+        ChallengeResponses=helper.process_device_challenge(verifier["ChallengeParameters"]),
+    )["AuthenticationResult"]
+    assert [e["triggerSource"] for e in functions.events(name)] == [
+        "TokenGeneration_Authentication",
+        "TokenGeneration_AuthenticateDevice",
+    ]
+    tokens = Tokens(trigger_server, pool_id, client, done)
+    assert tokens.id["source"] == tokens.access["source"] == "TokenGeneration_AuthenticateDevice"
+    assert tokens.access["device_key"] == meta["DeviceKey"]
+
+
 def test_refresh_token_auth_fires_refresh_tokens(
     cognito: Any, trigger_server: Server, functions: Functions, lang: str, name: str
 ) -> None:

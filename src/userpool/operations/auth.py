@@ -190,7 +190,13 @@ class Flow:
             answer = await step(self, user, state)
             if answer is not None:
                 return answer
-        source = "NewPasswordChallenge" if state.get("new_password") else "Authentication"
+        source = (
+            "NewPasswordChallenge"
+            if state.get("new_password")
+            else "AuthenticateDevice"
+            if state.get("device_verified")
+            else "Authentication"
+        )
         return await self.tokens(user, device_key=state.get("device_key"), source=source)
 
     def new_password_challenge(self, user: dict[str, Any], state: dict[str, Any]) -> Response:
