@@ -206,3 +206,39 @@ def test_post_confirmation_on_confirm_sign_up(
         "clientMetadata": {"step": "confirm"},
     }
     assert event["response"] == {}
+
+
+def test_auto_verify_moves_the_alias(
+    cognito: Any, functions: Functions, lang: str, name: str
+) -> None:
+    """Auto-verifying an email another user holds as an alias moves the alias to the new user;
+    the old user's email becomes unverified (reference §4.4)."""
+    from tests.auth_helpers import confirmed_user, flows_client, password_sign_in
+
+    pool_id = make_pool(cognito, AliasAttributes=["email"])["Id"]
+    client = flows_client(cognito, pool_id)
+    email = address()
+    old = confirmed_user(cognito, pool_id, attributes=attrs(email=email, email_verified="true"))
+    cognito.update_user_pool(
+        UserPoolId=pool_id,
+        LambdaConfig={
+            "PreSignUp": functions.handler(
+                lang, name, response={"autoConfirmUser": True, "autoVerifyEmail": True}
+            )
+        },
+    )
+    new = unique()
+    assert cognito.sign_up(
+        ClientId=client["ClientId"],
+        Username=new,
+        Password=STRONG,
+        UserAttributes=attrs(email=email),
+    )["UserConfirmed"] is True
+    before = {
+        a["Name"]: a["Value"]
+        for a in cognito.admin_get_user(UserPoolId=pool_id, Username=old)["UserAttributes"]
+    }
+    assert before["email_verified"] == "false"
+    signed_in = password_sign_in(cognito, client, email)["AuthenticationResult"]
+    me = cognito.get_user(AccessToken=signed_in["AccessToken"])
+    assert me["Username"] == new
