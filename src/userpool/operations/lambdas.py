@@ -161,14 +161,12 @@ async def invoke(ctx: Context, trigger: str, arn: str, document: dict[str, Any])
             result = await ctx.triggers.invoke(arn, payload)
             break
         except InvokeError as exc:
-            if exc.kind == "timeout" and attempt + 1 < attempts:
+            if exc.kind in ("timeout", "throttled") and attempt + 1 < attempts:
                 continue
-            reason = (
-                "Socket timeout while invoking Lambda function"
-                if exc.kind == "timeout"
-                else exc.detail
-            )
-            raise UnexpectedLambda(f"{trigger} invocation failed due to error {reason}.") from None
+            # exc.detail: "Socket timeout while invoking Lambda function", Lambda's error, …
+            raise UnexpectedLambda(
+                f"{trigger} invocation failed due to error {exc.detail}."
+            ) from None
     if result.function_error:
         raise UserLambdaValidation(f"{trigger} failed with error {_error_message(result.payload)}.")
     try:

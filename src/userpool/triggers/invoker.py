@@ -28,8 +28,12 @@ from userpool.triggers.runtime import FunctionNotFound, InvokeResult, LocalRunti
 log = logging.getLogger("userpool.triggers")
 
 
+SOCKET_TIMEOUT = "Socket timeout while invoking Lambda function"
+
+
 class InvokeError(Exception):
-    """The function could not be run: ``kind`` is "timeout", "not_found" or "failed"."""
+    """The function could not be run: ``kind`` is "timeout" or "throttled" (retried),
+    "not_found" or "failed" (not retried)."""
 
     def __init__(self, kind: str, detail: str) -> None:
         super().__init__(detail)
@@ -93,7 +97,7 @@ class Invoker:
                 pass
             else:
                 if result.timed_out:
-                    raise InvokeError("timeout", "Socket timeout while invoking Lambda function")
+                    raise InvokeError("timeout", SOCKET_TIMEOUT)
                 return result
         if self.settings.lambda_endpoint:
             return await asyncio.to_thread(self._call_lambda, arn, payload)
@@ -106,7 +110,7 @@ class Invoker:
         try:
             answer = client.invoke(FunctionName=arn, Payload=payload)
         except (ReadTimeoutError, ConnectTimeoutError):
-            raise InvokeError("timeout", "Socket timeout while invoking Lambda function") from None
+            raise InvokeError("timeout", SOCKET_TIMEOUT) from None
         except ClientError as exc:
             code = exc.response.get("Error", {}).get("Code", "ClientError")
             message = exc.response.get("Error", {}).get("Message") or ""
@@ -114,14 +118,17 @@ class Invoker:
                 # Lambda's own text ("Function not found: <arn>"), the same reason as a name
                 # the built-in runtime doesn't know (docs/triggers.md), not the bare code.
                 raise InvokeError("not_found", message or f"Function not found: {arn}") from None
-            raise InvokeError("failed", f"{code}: {message}" if message else code) from None
+            reason = f"{code}: {message}" if message else code
+            if code == "TooManyRequestsException":  # throttled: Cognito retries these
+                raise InvokeError("throttled", reason) from None
+            raise InvokeError("failed", reason) from None
         except Exception as exc:  # endpoint down, DNS: a configuration error, not retried
             raise InvokeError("failed", type(exc).__name__) from None
         body = answer["Payload"].read()
         error = answer.get("FunctionError")
         timed_out = bool(error) and b"Sandbox.Timedout" in body
         if timed_out:
-            raise InvokeError("timeout", "Socket timeout while invoking Lambda function")
+            raise InvokeError("timeout", SOCKET_TIMEOUT)
         return InvokeResult(payload=body, function_error=error)
 
     def _lambda_client(self) -> Any:
@@ -143,7 +150,7 @@ class Invoker:
                 config=Config(
                     connect_timeout=2,
                     read_timeout=self.settings.trigger_timeout,
-                    retries={"max_attempts": 1},
+                    retries={"total_max_attempts": 1},  # the retries are Cognito's
                 ),
                 **extra,
             )
@@ -178,8 +185,8 @@ def _post(url: str, payload: bytes, timeout: float) -> InvokeResult:
         document = {"errorType": "WebhookError", "errorMessage": str(message)}
         return InvokeResult(payload=json.dumps(document).encode(), function_error="Unhandled")
     except TimeoutError:
-        raise InvokeError("timeout", "Socket timeout while invoking Lambda function") from None
+        raise InvokeError("timeout", SOCKET_TIMEOUT) from None
     except urllib.error.URLError as exc:
         if isinstance(exc.reason, TimeoutError):
-            raise InvokeError("timeout", "Socket timeout while invoking Lambda function") from None
+            raise InvokeError("timeout", SOCKET_TIMEOUT) from None
         raise InvokeError("failed", str(exc.reason)) from None
