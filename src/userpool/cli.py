@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -85,6 +86,8 @@ def serve(config_file: str | None, **flags: Any) -> None:
             "every operation. Configure --credentials (or USERPOOL_CREDENTIALS), or pass "
             "--insecure-open if that is really what you want."
         )
+    if settings.functions and not Path(settings.functions).is_dir():
+        raise click.UsageError(f"--functions: {settings.functions} is not a folder")
     _prepare_schema(settings)
     _run(settings)
 

@@ -48,3 +48,13 @@ def test_wrong_secret_is_refused_and_nothing_runs(secured: tuple[Server, Functio
     assert exc.value.response["Error"]["Code"] == "InvalidSignatureException"
     assert exc.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
     assert functions.events("echo") == []
+
+
+def test_missing_functions_folder_is_refused(tmp_path: Path) -> None:
+    from tests.server import run_cli
+
+    result = run_cli(
+        "serve", "--db", f"sqlite:///{tmp_path / 'u.db'}", "--functions", str(tmp_path / "none")
+    )
+    assert result.returncode == 2
+    assert f"--functions: {tmp_path / 'none'} is not a folder" in result.stderr
