@@ -458,7 +458,7 @@ def test_migration_on_sign_in(cognito: Any, functions: Functions, lang: str, nam
         pool_id,
         username,
         client["ClientId"],
-        {"password": legacy_password, "validationData": {"app": "mobile"}, "clientMetadata": {}},
+        {"password": legacy_password, "validationData": {"app": "mobile"}},
         MIGRATION_RESPONSE,
     )
     user = cognito.admin_get_user(UserPoolId=pool_id, Username=username)

@@ -203,7 +203,7 @@ class Env:
             "session": session,
             "userNotFound": kw.pop("not_found", False),
         }
-        if metadata is not None:
+        if metadata:  # absent when the call sent none (or an empty map)
             request["clientMetadata"] = metadata
         return self.event("DefineAuthChallenge_Authentication", request, DEFINE_RESPONSE, **kw)
 
@@ -216,7 +216,7 @@ class Env:
             "session": session,
             "userNotFound": kw.pop("not_found", False),
         }
-        if metadata is not None:
+        if metadata:  # absent when the call sent none (or an empty map)
             request["clientMetadata"] = metadata
         return self.event("CreateAuthChallenge_Authentication", request, CREATE_RESPONSE, **kw)
 
@@ -225,7 +225,7 @@ class Env:
             "userAttributes": kw.pop("user_attributes", self.attributes),
             "privateChallengeParameters": {"answer": "5"},
             "challengeAnswer": answer,
-            "clientMetadata": metadata,
+            **({"clientMetadata": metadata} if metadata else {}),
             "userNotFound": kw.pop("not_found", False),
         }
         return self.event(

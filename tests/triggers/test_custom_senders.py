@@ -162,7 +162,7 @@ def expected_event(
         else ("customSMSSenderRequestV1")
     )
     request: dict[str, Any] = {"type": kind, "code": code, "userAttributes": attributes}
-    if metadata is not ABSENT:
+    if metadata is not ABSENT and metadata:  # absent when the call sent none
         request["clientMetadata"] = metadata
     return {
         "version": "1",

@@ -46,7 +46,7 @@ SOURCE_CLAIMS = {
 source = event['triggerSource']
 event['response']['claimsAndScopeOverrideDetails'] = {
     'idTokenGeneration': {
-        'claimsToAddOrOverride': {'source': source, 'meta': event['request']['clientMetadata']},
+        'claimsToAddOrOverride': {'source': source, 'meta': event['request'].get('clientMetadata', {})},
     },
     'accessTokenGeneration': {
         'claimsToAddOrOverride': {'source': source},
@@ -59,7 +59,7 @@ return event
 const source = event.triggerSource;
 event.response.claimsAndScopeOverrideDetails = {
   idTokenGeneration: {
-    claimsToAddOrOverride: { source, meta: event.request.clientMetadata },
+    claimsToAddOrOverride: { source, meta: event.request.clientMetadata ?? {} },
   },
   accessTokenGeneration: {
     claimsToAddOrOverride: { source },
@@ -216,7 +216,6 @@ def test_v1_event_and_id_token_claims(
         "request": {
             "userAttributes": user_attributes(sub, email),
             "groupConfiguration": GROUP_CONFIGURATION,
-            "clientMetadata": {},
         },
         "response": {"claimsOverrideDetails": None},
     }
@@ -328,7 +327,6 @@ def test_v2_event_and_both_tokens(
             "userAttributes": user_attributes(sub, email),
             "groupConfiguration": GROUP_CONFIGURATION,
             "scopes": [ADMIN_SCOPE],
-            "clientMetadata": {},
         },
         "response": {"claimsAndScopeOverrideDetails": None},
     }
@@ -395,7 +393,6 @@ def test_v3_password_sign_in(
             "userAttributes": user_attributes(sub, email),
             "groupConfiguration": GROUP_CONFIGURATION,
             "scopes": [ADMIN_SCOPE],
-            "clientMetadata": {},
         },
         "response": {"claimsAndScopeOverrideDetails": None},
     }
@@ -554,7 +551,7 @@ def test_refresh_token_auth_fires_refresh_tokens(
                 "preferredRole": None,
             },
             "scopes": [ADMIN_SCOPE],
-            "clientMetadata": {},  # InitiateAuth's ClientMetadata isn't passed
+            # no clientMetadata: InitiateAuth's isn't passed (and none is sent as {})
         },
         "response": {"claimsAndScopeOverrideDetails": None},
     }

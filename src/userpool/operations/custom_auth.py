@@ -29,7 +29,13 @@ from userpool.domain.errors import (
 )
 from userpool.operations import auth
 from userpool.operations.auth import Flow, Response, srp_first_step
-from userpool.operations.lambdas import fire, flag, has_trigger, string_attributes
+from userpool.operations.lambdas import (
+    fire,
+    flag,
+    has_trigger,
+    string_attributes,
+    with_metadata,
+)
 from userpool.operations.user_support import (
     USER_NOT_FOUND,
     check_secret_hash,
@@ -92,8 +98,8 @@ def _request(flow: Flow, user: dict[str, Any], state: dict[str, Any]) -> dict[st
         "userAttributes": string_attributes(user, flow.pool) if not state["not_found"] else {},
         "session": state["session"],
     }
-    if flow.responding:  # ClientMetadata reaches these triggers from RespondToAuthChallenge
-        request["clientMetadata"] = flow.metadata
+    # ClientMetadata reaches these triggers from RespondToAuthChallenge only.
+    with_metadata(request, flow.metadata if flow.responding else None)
     request["userNotFound"] = state["not_found"]
     return request
 
@@ -202,9 +208,9 @@ async def _answer(flow: Flow, state: dict[str, Any], responses: dict[str, str]) 
         "userAttributes": string_attributes(user, flow.pool) if not state["not_found"] else {},
         "privateChallengeParameters": state.get("private") or {},
         "challengeAnswer": answer_text,
-        "clientMetadata": flow.metadata,
-        "userNotFound": state["not_found"],
     }
+    with_metadata(request, flow.metadata)
+    request["userNotFound"] = state["not_found"]
     verdict = await _fire(
         flow, "VerifyAuthChallengeResponse", user, request, {"answerCorrect": False}
     )

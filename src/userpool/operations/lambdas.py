@@ -74,6 +74,14 @@ def string_attributes(
     return out
 
 
+def with_metadata(request: dict[str, Any], metadata: Mapping[str, str] | None) -> dict[str, Any]:
+    """``request`` with ``clientMetadata`` when the caller sent some: events captured from AWS
+    have no ``clientMetadata`` key when the call carried none (PreSignUp, PostConfirmation)."""
+    if metadata:
+        request["clientMetadata"] = dict(metadata)
+    return request
+
+
 def sdk_version(user_agent: str) -> str:
     """``callerContext.awsSdkVersion`` from the caller's User-Agent ("aws-sdk-js-3.614.0");
     AWS's value for callers it doesn't recognise is "aws-sdk-unknown-unknown"."""

@@ -29,6 +29,7 @@ from userpool.operations.lambdas import (
     fire_and_forget,
     string_attributes,
     trigger_arn,
+    with_metadata,
 )
 
 # Message.purpose -> the trigger source suffix (AdminResetUserPassword sends ForgotPassword's).
@@ -103,8 +104,8 @@ async def _custom_sender(
     kind = f"custom{'Email' if trigger == 'CustomEmailSender' else 'SMS'}SenderRequestV1"
     request: dict[str, Any] = {"type": kind, "code": encrypted}
     if source in _SENDER_METADATA:
-        request["clientMetadata"] = metadata or {}
-    request["userAttributes"] = string_attributes(user)
+        with_metadata(request, metadata)
+    request["userAttributes"] = string_attributes(user, pool)
     document = event(
         ctx,
         pool,
@@ -138,13 +139,15 @@ async def _custom_message(
         f"CustomMessage_{source}",
         user_name=user["Username"],
         client_id=client_id,
-        request={
-            "userAttributes": string_attributes(user),
-            "codeParameter": CODE_PARAMETER,
-            "linkParameter": LINK_PARAMETER,
-            "usernameParameter": USERNAME_PARAMETER if invitation else None,
-            "clientMetadata": metadata or {},
-        },
+        request=with_metadata(
+            {
+                "userAttributes": string_attributes(user, pool),
+                "codeParameter": CODE_PARAMETER,
+                "linkParameter": LINK_PARAMETER,
+                "usernameParameter": USERNAME_PARAMETER if invitation else None,
+            },
+            metadata,
+        ),
         response={"smsMessage": None, "emailMessage": None, "emailSubject": None},
     )
     assert answer is not None

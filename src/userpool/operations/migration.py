@@ -24,7 +24,7 @@ from userpool.domain.errors import (
 )
 from userpool.domain.signin import INCORRECT
 from userpool.operations import Context
-from userpool.operations.lambdas import fire, flag, has_trigger
+from userpool.operations.lambdas import fire, flag, has_trigger, with_metadata
 from userpool.operations.user_support import (
     credentials,
     insert_user,
@@ -51,12 +51,9 @@ async def migrate_user(
     if not has_trigger(pool, "UserMigration"):
         return None
     source = "UserMigration_ForgotPassword" if password is None else "UserMigration_Authentication"
-    request: dict[str, Any] = {
-        "validationData": validation_data or {},
-        "clientMetadata": metadata or {},
-    }
-    if password is not None:
-        request = {"password": password, **request}
+    request: dict[str, Any] = {} if password is None else {"password": password}
+    request["validationData"] = validation_data or {}
+    with_metadata(request, metadata)
     try:
         response = await fire(
             ctx,

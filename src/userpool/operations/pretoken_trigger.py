@@ -8,7 +8,7 @@ from typing import Any
 
 from userpool.domain import pretoken
 from userpool.operations import Context
-from userpool.operations.lambdas import fire, string_attributes, trigger_arn
+from userpool.operations.lambdas import fire, string_attributes, trigger_arn, with_metadata
 from userpool.tokens.claims import ADMIN_SCOPE
 from userpool.tokens.issue import ClaimsHook, user_groups
 
@@ -37,7 +37,7 @@ async def token_hook(
     }
     if version != "1":
         request["scopes"] = [ADMIN_SCOPE]
-    request["clientMetadata"] = metadata or {}
+    with_metadata(request, metadata)
     response = await fire(
         ctx,
         pool,

@@ -11,7 +11,13 @@ from typing import Any
 
 from userpool.domain.errors import InvalidParameter
 from userpool.operations import Context
-from userpool.operations.lambdas import fire, flag, has_trigger, string_attributes
+from userpool.operations.lambdas import (
+    fire,
+    flag,
+    has_trigger,
+    string_attributes,
+    with_metadata,
+)
 
 
 @dataclass(frozen=True)
@@ -82,9 +88,7 @@ def _pre_sign_up_request(
         "userAttributes": {k: str(v) for k, v in user["Attributes"].items() if k != "sub"},
         "validationData": name_value_map(validation_data),
     }
-    if metadata:
-        request["clientMetadata"] = metadata
-    return request
+    return with_metadata(request, metadata)
 
 
 def apply_sign_up_verdict(user: dict[str, Any], verdict: SignUpVerdict, confirmed: str) -> None:
@@ -114,7 +118,7 @@ async def post_confirmation(
         source,
         user_name=user["Username"],
         client_id=client_id,
-        request={"userAttributes": string_attributes(user, pool), "clientMetadata": metadata or {}},
+        request=with_metadata({"userAttributes": string_attributes(user, pool)}, metadata),
     )
 
 
@@ -168,8 +172,7 @@ async def post_authentication(
     request: dict[str, Any] = {"userAttributes": string_attributes(user, pool)}
     if new_device_used is not None:
         request["newDeviceUsed"] = new_device_used
-    if metadata:
-        request["clientMetadata"] = metadata
+    with_metadata(request, metadata)
     await fire(
         ctx,
         pool,
