@@ -44,9 +44,10 @@ GROUP_CONFIGURATION = {
 SOURCE_CLAIMS = {
     "python": """
 source = event['triggerSource']
+meta = event['request'].get('clientMetadata', {})
 event['response']['claimsAndScopeOverrideDetails'] = {
     'idTokenGeneration': {
-        'claimsToAddOrOverride': {'source': source, 'meta': event['request'].get('clientMetadata', {})},
+        'claimsToAddOrOverride': {'source': source, 'meta': meta},
     },
     'accessTokenGeneration': {
         'claimsToAddOrOverride': {'source': source},
