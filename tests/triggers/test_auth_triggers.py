@@ -720,3 +720,29 @@ def test_pre_authentication_timeout(
     )
     assert len(functions.events(name)) == 3  # AWS's three attempts
     assert "_Failures" not in stored(sqlite_server, pool_id, username)
+
+
+def test_email_username_pool_alias_in_the_event(
+    cognito: Any, functions: Functions, lang: str, name: str
+) -> None:
+    """Where the email is the username it signs the user in, verified or not: the event's
+    attributes carry ``cognito:email_alias`` with ``email_verified`` "false"."""
+    pool_id = make_pool(
+        cognito,
+        UsernameAttributes=["email"],
+        LambdaConfig={"PreAuthentication": functions.handler(lang, name)},
+    )["Id"]
+    client = flows_client(cognito, pool_id)
+    email = address()
+    internal = cognito.admin_create_user(
+        UserPoolId=pool_id, Username=email, MessageAction="SUPPRESS"
+    )["User"]["Username"]
+    cognito.admin_set_user_password(
+        UserPoolId=pool_id, Username=email, Password=STRONG, Permanent=True
+    )
+    password_sign_in(cognito, client, email)
+    event = functions.event(name)
+    assert event["userName"] == internal != email
+    attributes = event["request"]["userAttributes"]
+    assert attributes["cognito:email_alias"] == attributes["email"] == email
+    assert attributes.get("email_verified", "false") == "false"

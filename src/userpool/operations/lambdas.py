@@ -58,16 +58,21 @@ def has_trigger(pool: Mapping[str, Any], trigger: str) -> bool:
 def string_attributes(
     user: Mapping[str, Any] | None, pool: Mapping[str, Any] | None = None
 ) -> dict[str, str]:
-    """``request.userAttributes``: every value a string, with ``cognito:user_status`` and, in a
-    pool with alias attributes, ``cognito:email_alias`` / ``cognito:phone_number_alias`` for a
-    verified value that signs the user in (§4.2)."""
+    """``request.userAttributes``: every value a string, with ``cognito:user_status`` and
+    ``cognito:email_alias`` / ``cognito:phone_number_alias`` for a value that signs the user in
+    (a username attribute, or a verified alias attribute), as events captured from AWS show."""
     if user is None:
         return {}
     attrs = user.get("Attributes") or {}
     out = {k: str(v) for k, v in attrs.items() if v is not None}
-    for kind in (pool or {}).get("AliasAttributes") or []:
+    pool = pool or {}
+    for kind in ("email", "phone_number"):
         verified = str(attrs.get(f"{kind}_verified", "")).lower() == "true"
-        if kind in ("email", "phone_number") and attrs.get(kind) and verified:
+        # A username attribute signs the user in verified or not; an alias once verified.
+        signs_in = kind in (pool.get("UsernameAttributes") or []) or (
+            kind in (pool.get("AliasAttributes") or []) and verified
+        )
+        if signs_in and attrs.get(kind):
             out[f"cognito:{kind}_alias"] = str(attrs[kind])
     if user.get("UserStatus"):
         out["cognito:user_status"] = str(user["UserStatus"])
