@@ -134,3 +134,26 @@ class Functions:
                 return found
             time.sleep(0.05)
         raise AssertionError(f"{name} received {len(self.events(name))} events, not {count}")
+
+
+def _updatable() -> set[str]:
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model("cognito-idp")
+    return set(model.operation_model("UpdateUserPool").input_shape.members) - {"UserPoolId"}
+
+
+def make_pool(cognito: Any, **kwargs: Any) -> dict[str, Any]:
+    """A pool whose ``LambdaConfig`` is set as the issue asks, with UpdateUserPool: the pool is
+    created with everything else, then updated with the options UpdateUserPool takes (all of
+    them: an omitted one would be reset) plus the LambdaConfig. Returns DescribeUserPool's."""
+    from tests.user_helpers import unique
+
+    lambda_config = kwargs.pop("LambdaConfig", None)
+    pool = cognito.create_user_pool(PoolName=unique("pool-"), **kwargs)["UserPool"]
+    if lambda_config is not None:
+        again = {k: v for k, v in kwargs.items() if k in _updatable()}
+        cognito.update_user_pool(UserPoolId=pool["Id"], LambdaConfig=lambda_config, **again)
+        pool = cognito.describe_user_pool(UserPoolId=pool["Id"])["UserPool"]
+        assert pool["LambdaConfig"]  # the triggers are in place
+    return pool

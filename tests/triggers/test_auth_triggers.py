@@ -17,7 +17,7 @@ from pycognito.aws_srp import AWSSRP
 from tests.auth_helpers import confirmed_user, database_of, flows_client, password_sign_in
 from tests.conftest import database
 from tests.server import REGION, Server
-from tests.triggers.functions import LANGS, Functions, arn
+from tests.triggers.functions import LANGS, Functions, arn, make_pool
 from tests.user_helpers import (
     OTHER,
     STRONG,
@@ -25,7 +25,6 @@ from tests.user_helpers import (
     attribute_map,
     attrs,
     last_code,
-    make_pool,
     rejected,
     unique,
 )

@@ -15,14 +15,13 @@ import pytest
 from pycognito.aws_srp import AWSSRP, generate_hash_device, long_to_hex
 from tests.auth_helpers import confirmed_user, jwks, verify
 from tests.server import Server
-from tests.triggers.functions import Functions
+from tests.triggers.functions import Functions, make_pool
 from tests.user_helpers import (
     OTHER,
     STRONG,
     address,
     attrs,
     make_client,
-    make_pool,
     rejected,
     secret_hash,
 )

@@ -22,7 +22,7 @@ import pytest
 from tests.auth_helpers import confirmed_user, flows_client, password_sign_in
 from tests.server import Server
 from tests.test_email_delivery import SES_IDENTITY, Inbox
-from tests.triggers.functions import Functions
+from tests.triggers.functions import Functions, make_pool
 from tests.user_helpers import (
     OTHER,
     STRONG,
@@ -30,7 +30,6 @@ from tests.user_helpers import (
     attribute_map,
     attrs,
     make_client,
-    make_pool,
     messages,
     rejected,
     unique,

@@ -16,8 +16,8 @@ from tests.auth_helpers import confirmed_user, flows_client, password_sign_in
 from tests.conftest import database
 from tests.server import REGION, Server, error
 from tests.triggers.conftest import AWS_ENV
-from tests.triggers.functions import Functions, arn
-from tests.user_helpers import STRONG, address, attrs, make_client, make_pool, rejected, unique
+from tests.triggers.functions import Functions, arn, make_pool
+from tests.user_helpers import STRONG, address, attrs, make_client, rejected, unique
 
 
 def lambda_client(server: Server) -> Any:

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 from tests.server import Server
-from tests.triggers.functions import arn
-from tests.user_helpers import STRONG, make_client, make_pool, rejected, unique
+from tests.triggers.functions import arn, make_pool
+from tests.user_helpers import STRONG, make_client, rejected, unique
 
 
 class FakeLambda:

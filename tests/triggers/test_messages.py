@@ -15,7 +15,7 @@ from typing import Any
 from tests.auth_helpers import confirmed_user, flows_client, password_sign_in
 from tests.server import Server
 from tests.test_email_delivery import SES_IDENTITY, Inbox, html_of, text_of
-from tests.triggers.functions import Functions
+from tests.triggers.functions import Functions, make_pool
 from tests.user_helpers import (
     OTHER,
     STRONG,
@@ -23,7 +23,6 @@ from tests.user_helpers import (
     attribute_map,
     attrs,
     make_client,
-    make_pool,
     messages,
     rejected,
     unique,

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 from tests.server import Server
-from tests.triggers.functions import Functions
-from tests.user_helpers import STRONG, address, attrs, make_client, make_pool, rejected, unique
+from tests.triggers.functions import Functions, make_pool
+from tests.user_helpers import STRONG, address, attrs, make_client, rejected, unique
 
 SEED_PRESIGNUP = (
     "arn:aws:lambda:us-west-2:123456789012:function:cognito-test-presignup-function"

@@ -15,14 +15,13 @@ from tests.auth_helpers import (
     verify,
 )
 from tests.server import Server
-from tests.triggers.functions import Functions
+from tests.triggers.functions import Functions, make_pool
 from tests.user_helpers import (
     OTHER,
     STRONG,
     address,
     attrs,
     make_client,
-    make_pool,
     rejected,
     unique,
 )

@@ -10,8 +10,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-from tests.triggers.functions import Functions, arn
-from tests.user_helpers import STRONG, address, attrs, make_client, make_pool, rejected, unique
+from tests.triggers.functions import Functions, arn, make_pool
+from tests.user_helpers import STRONG, address, attrs, make_client, rejected, unique
 
 
 class Hook:
