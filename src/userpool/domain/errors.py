@@ -82,6 +82,8 @@ UnsupportedUserState = _error("UnsupportedUserStateException")
 InvalidLambdaResponse = _error("InvalidLambdaResponseException")
 UserLambdaValidation = _error("UserLambdaValidationException")
 UnexpectedLambda = _error("UnexpectedLambdaException")
+# AWS's text for a trigger answer it can't use (reference §4.1).
+UNRECOGNIZABLE_LAMBDA_OUTPUT = "Unrecognizable lambda output"
 
 # Token errors.
 RefreshTokenReuse = _error("RefreshTokenReuseException")

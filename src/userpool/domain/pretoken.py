@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from userpool.domain.errors import InvalidLambdaResponse
+from userpool.domain.errors import UNRECOGNIZABLE_LAMBDA_OUTPUT, InvalidLambdaResponse
 
 GROUPS = "cognito:groups"
 ROLES = "cognito:roles"
@@ -36,7 +36,6 @@ MAX_CLAIMS_AND_SCOPES = 5000
 
 # AWS's wording for a trigger answer it can't use (reference §4.1); no more specific message is
 # documented for the pre token generation rules, so every violation below uses it.
-UNRECOGNIZABLE = "Unrecognizable lambda output"
 
 # Claims a handler can neither add, override nor suppress (reference "Claims that can't be
 # changed"), besides every ``cognito:*`` claim other than the three group claims.
@@ -133,7 +132,7 @@ def default_response(version: str) -> dict[str, Any]:
 
 
 def _bad() -> InvalidLambdaResponse:
-    return InvalidLambdaResponse(UNRECOGNIZABLE)
+    return InvalidLambdaResponse(UNRECOGNIZABLE_LAMBDA_OUTPUT)
 
 
 def _object(value: Any) -> Mapping[str, Any] | None:

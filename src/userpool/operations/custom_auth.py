@@ -22,6 +22,7 @@ from typing import Any
 
 from userpool.domain import signin
 from userpool.domain.errors import (
+    UNRECOGNIZABLE_LAMBDA_OUTPUT,
     InvalidLambdaResponse,
     InvalidParameter,
     NotAuthorized,
@@ -44,7 +45,6 @@ from userpool.operations.user_support import (
 )
 
 NOT_CONFIGURED = "Custom auth lambda trigger is not configured for the user pool."
-UNRECOGNIZABLE = "Unrecognizable lambda output"
 CUSTOM_CHALLENGE = "CUSTOM_CHALLENGE"
 
 
@@ -132,7 +132,7 @@ async def _next(
         return srp_first_step(
             flow, target, username or user["Username"], params, extra={"custom": state}
         )
-    raise InvalidLambdaResponse(UNRECOGNIZABLE)
+    raise InvalidLambdaResponse(UNRECOGNIZABLE_LAMBDA_OUTPUT)
 
 
 async def _create(flow: Flow, user: dict[str, Any], state: dict[str, Any]) -> Response:
@@ -163,9 +163,9 @@ async def _create(flow: Flow, user: dict[str, Any], state: dict[str, Any]) -> Re
     private = answer.get("privateChallengeParameters") or {}
     metadata = answer.get("challengeMetadata")
     if not _string_map(public) or not _string_map(private):
-        raise InvalidLambdaResponse(UNRECOGNIZABLE)
+        raise InvalidLambdaResponse(UNRECOGNIZABLE_LAMBDA_OUTPUT)
     if metadata is not None and not isinstance(metadata, str):
-        raise InvalidLambdaResponse(UNRECOGNIZABLE)
+        raise InvalidLambdaResponse(UNRECOGNIZABLE_LAMBDA_OUTPUT)
     doc = {**state, "private": private, "metadata": metadata}
     return flow.challenge(user, CUSTOM_CHALLENGE, {**public, "USERNAME": user["Username"]}, doc)
 

@@ -26,7 +26,12 @@ from typing import Any
 
 import orjson
 
-from userpool.domain.errors import InvalidLambdaResponse, UnexpectedLambda, UserLambdaValidation
+from userpool.domain.errors import (
+    UNRECOGNIZABLE_LAMBDA_OUTPUT,
+    InvalidLambdaResponse,
+    UnexpectedLambda,
+    UserLambdaValidation,
+)
 from userpool.operations import Context
 
 # LambdaConfig keys whose value is an object {LambdaVersion, LambdaArn}.
@@ -154,10 +159,9 @@ async def fire(
     answer = await invoke(ctx, trigger, arn, document)
     # The function returns the event: without its ``response`` (a null one is "no change") the
     # operation fails, as on AWS (§4.1).
-    if not isinstance(answer, dict) or "response" not in answer:
-        raise InvalidLambdaResponse("Unrecognizable lambda output")
-    if not isinstance(answer["response"], dict | None):
-        raise InvalidLambdaResponse("Unrecognizable lambda output")
+    usable = isinstance(answer, dict) and "response" in answer
+    if not usable or not isinstance(answer["response"], dict | None):
+        raise InvalidLambdaResponse(UNRECOGNIZABLE_LAMBDA_OUTPUT)
     return answer["response"] or {}
 
 
@@ -210,5 +214,5 @@ def flag(response: Mapping[str, Any], name: str) -> bool:
     if value is None:
         return False
     if not isinstance(value, bool):
-        raise InvalidLambdaResponse("Unrecognizable lambda output")
+        raise InvalidLambdaResponse(UNRECOGNIZABLE_LAMBDA_OUTPUT)
     return value

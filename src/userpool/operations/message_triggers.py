@@ -19,7 +19,11 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from userpool.domain.errors import InvalidLambdaResponse, UnexpectedLambda
+from userpool.domain.errors import (
+    UNRECOGNIZABLE_LAMBDA_OUTPUT,
+    InvalidLambdaResponse,
+    UnexpectedLambda,
+)
 from userpool.messaging import templates
 from userpool.messaging.message import Message
 from userpool.operations import Context
@@ -39,7 +43,6 @@ _SENDER_METADATA = ("SignUp", "ForgotPassword", "Authentication")
 CODE_PARAMETER = "{####}"
 LINK_PARAMETER = "{##Click Here##}"
 USERNAME_PARAMETER = "{username}"
-UNRECOGNIZABLE = "Unrecognizable lambda output"
 MAX_EMAIL, MAX_SMS = 20000, 140
 
 
@@ -164,7 +167,7 @@ async def _custom_message(
         return message
     if (pool.get("EmailConfiguration") or {}).get("EmailSendingAccount") != "DEVELOPER":
         # AWS: a custom email needs the pool to send through SES as DEVELOPER (§4.4).
-        raise InvalidLambdaResponse(UNRECOGNIZABLE)
+        raise InvalidLambdaResponse(UNRECOGNIZABLE_LAMBDA_OUTPUT)
     link = None
     if link_username is not None and client_id:
         link = templates.confirm_user_link(
@@ -187,7 +190,7 @@ def _text(answer: Mapping[str, Any], name: str, limit: int) -> str | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str) or len(value) > limit:
-        raise InvalidLambdaResponse(UNRECOGNIZABLE)
+        raise InvalidLambdaResponse(UNRECOGNIZABLE_LAMBDA_OUTPUT)
     return value
 
 
@@ -196,4 +199,4 @@ def _check_placeholders(text: str, invitation: bool, *, link_allowed: bool = Fal
     invitation also the user name (§4.4)."""
     has_code = CODE_PARAMETER in text or (link_allowed and "{##" in text)
     if not has_code or (invitation and USERNAME_PARAMETER not in text):
-        raise InvalidLambdaResponse(UNRECOGNIZABLE)
+        raise InvalidLambdaResponse(UNRECOGNIZABLE_LAMBDA_OUTPUT)

@@ -17,6 +17,7 @@ from typing import Any
 
 from userpool.domain import attributes, mfa, users
 from userpool.domain.errors import (
+    UNRECOGNIZABLE_LAMBDA_OUTPUT,
     CognitoError,
     InvalidLambdaResponse,
     NotAuthorized,
@@ -32,8 +33,6 @@ from userpool.operations.user_support import (
     sign_in_identity,
     username_key,
 )
-
-UNRECOGNIZABLE = "Unrecognizable lambda output"
 
 
 async def migrate_user(
@@ -95,10 +94,10 @@ def _user_from(
 ) -> dict[str, Any]:
     given = response.get("userAttributes")
     if not isinstance(given, dict) or not all(isinstance(v, str) for v in given.values()):
-        raise InvalidLambdaResponse(UNRECOGNIZABLE)
+        raise InvalidLambdaResponse(UNRECOGNIZABLE_LAMBDA_OUTPUT)
     status = response.get("finalUserStatus")
     if status not in (None, users.CONFIRMED, users.RESET_REQUIRED):
-        raise InvalidLambdaResponse(UNRECOGNIZABLE)
+        raise InvalidLambdaResponse(UNRECOGNIZABLE_LAMBDA_OUTPUT)
     if forgot:
         status = users.RESET_REQUIRED  # no password yet: ForgotPassword goes on to set one
     pairs = [{"Name": k, "Value": v} for k, v in given.items() if k != "username"]
@@ -108,7 +107,7 @@ def _user_from(
         internal, pairs = sign_in_identity(dict(pool), username, pairs)
         attrs = attributes.attributes_for_admin_create(dict(pool), pairs)
     except CognitoError as exc:
-        raise InvalidLambdaResponse(f"{UNRECOGNIZABLE}: {exc.message}") from None
+        raise InvalidLambdaResponse(f"{UNRECOGNIZABLE_LAMBDA_OUTPUT}: {exc.message}") from None
     user = users.new_user(
         username=internal,
         key=username_key(dict(pool), internal),
